@@ -1,0 +1,121 @@
+package io.tcpmesh.coordination;
+
+import org.apache.curator.x.discovery.ServiceInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One registered instance. Made by {@link ServiceRegistry#register}.
+ *
+ * <p>{@link #update} changes the payload's attributes; the new data is what ZooKeeper holds from then
+ * on, including after a session expiry. {@link #close} removes the instance from ZooKeeper.
+ * Thread-safe; ZooKeeper writes run on the registry's registrar thread, in order.
+ */
+public final class Registration implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(Registration.class);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
+
+    private final ServiceRegistry registry;
+    private volatile ServiceInstance<InstanceDetails> instance;
+    private volatile boolean closed;
+    private volatile boolean announced;
+    private boolean inTable; // only touched on the registrar thread
+
+    Registration(ServiceRegistry registry, ServiceInstance<InstanceDetails> instance) {
+        this.registry = registry;
+        this.instance = instance;
+    }
+
+    public String service() {
+        return instance.getName();
+    }
+
+    public String id() {
+        return instance.getId();
+    }
+
+    public InstanceDetails details() {
+        return instance.getPayload();
+    }
+
+    /** Replaces the payload's attributes and writes them to ZooKeeper (asynchronously). */
+    public void update(Map<String, String> attributes) {
+        ServiceInstance<InstanceDetails> old = instance;
+        instance = copyWith(old, old.getPayload().withAttributes(attributes));
+        registry.registrar().execute(this::write);
+    }
+
+    /** Writes the current data; runs on the registrar thread. */
+    void write() {
+        if (closed) {
+            return;
+        }
+        ServiceInstance<InstanceDetails> current = instance;
+        try {
+            // the discovery keeps the instance in its table even when a write fails, and writes that
+            // table's data again on every (re)connection: so the table must always hold the current data
+            if (!inTable) {
+                inTable = true;
+                registry.discovery().registerService(current);
+            } else {
+                registry.discovery().updateService(current);
+            }
+            if (!announced) {
+                announced = true;
+                log.info("registered {}/{} at {}:{}", current.getName(), current.getId(), current.getAddress(), current.getPort());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("could not register {}/{} yet ({}); it registers when ZooKeeper is reachable",
+                    current.getName(), current.getId(), e.toString());
+        }
+    }
+
+    /** True when ZooKeeper holds this instance with its current data, as read back now. */
+    public boolean isRegistered() {
+        try {
+            ServiceInstance<InstanceDetails> found = registry.discovery().queryForInstance(service(), id());
+            return found != null && found.getPayload().equals(instance.getPayload());
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Removes the instance from ZooKeeper, waiting a few seconds at most. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        registry.forget(this);
+        try {
+            var done = registry.registrar().submit(() -> {
+                registry.discovery().unregisterService(instance);
+                return null;
+            });
+            done.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            log.info("deregistered {}/{}", service(), id());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("could not deregister {}/{} ({}); its node goes with the session", service(), id(), e.toString());
+        }
+    }
+
+    private static ServiceInstance<InstanceDetails> copyWith(ServiceInstance<InstanceDetails> i, InstanceDetails payload) {
+        return new ServiceInstance<>(i.getName(), i.getId(), i.getAddress(), i.getPort(), i.getSslPort(), payload,
+                i.getRegistrationTimeUTC(), i.getServiceType(), i.getUriSpec(), i.isEnabled());
+    }
+
+    @Override
+    public String toString() {
+        return "registration " + service() + "/" + id();
+    }
+}

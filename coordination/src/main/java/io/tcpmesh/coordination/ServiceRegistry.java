@@ -1,0 +1,164 @@
+package io.tcpmesh.coordination;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.x.discovery.ServiceDiscovery;
+import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
+import org.apache.curator.x.discovery.ServiceInstance;
+import org.apache.curator.x.discovery.UriSpec;
+import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Registration and discovery of tcpmesh services under {@code <root>/services}.
+ *
+ * <p>Instances live at {@code <root>/services/SERVICE/INSTANCE-ID} as ephemeral nodes holding
+ * curator-x-discovery JSON. Registration is asynchronous: {@link #register} returns at once and the
+ * instance appears as soon as ZooKeeper is reachable; after a reconnection or a session expiry it is
+ * written again with its current data, under the same id, so it never appears twice.
+ *
+ * <p>Thread-safe. The registry does not own the Curator client: close the registry (which closes every
+ * registration and watch it made) before closing the client.
+ */
+public final class ServiceRegistry implements Closeable {
+    /** The folder, below the root, that holds every service. */
+    public static final String SERVICES_PATH = "/services";
+
+    private static final Logger log = LoggerFactory.getLogger(ServiceRegistry.class);
+
+    private enum State { LATENT, STARTED, CLOSED }
+
+    private final CuratorFramework client;
+    private final ServiceDiscovery<InstanceDetails> discovery;
+    private final ExecutorService registrar;
+    private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+    private final List<Closeable> children = new ArrayList<>();
+
+    public ServiceRegistry(CuratorFramework client) {
+        this.client = Objects.requireNonNull(client, "client cannot be null");
+        this.discovery = ServiceDiscoveryBuilder.builder(InstanceDetails.class)
+                .client(client)
+                .basePath(SERVICES_PATH)
+                .serializer(new JsonInstanceSerializer<>(InstanceDetails.class, false))
+                .build();
+        this.registrar = Executors.newSingleThreadExecutor(r -> daemon(r, "zk-registrar"));
+    }
+
+    /** Starts the registry. Never blocks on ZooKeeper. */
+    public ServiceRegistry start() {
+        if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+            throw new IllegalStateException("registry already started or closed");
+        }
+        registrar.execute(() -> {
+            try {
+                // registers nothing yet; from now on, every (re)connection re-registers every instance
+                discovery.start();
+            } catch (Exception e) {
+                log.warn("service discovery start failed; instances register on the next connection", e);
+            }
+        });
+        return this;
+    }
+
+    /**
+     * Registers an instance. Call only once its port is bound. Returns at once; the instance is
+     * written as soon as ZooKeeper is reachable.
+     */
+    public Registration register(String service, String id, String host, int port, InstanceDetails details) {
+        requireStarted();
+        ServiceInstance<InstanceDetails> instance = instance(service, id, host, port, details);
+        Registration registration = new Registration(this, instance);
+        synchronized (children) {
+            children.add(registration);
+        }
+        registrar.execute(() -> registration.write());
+        return registration;
+    }
+
+    /**
+     * Watches the live instances of a service. The watch is started; it fills as soon as ZooKeeper is
+     * reachable and keeps the last instances it knew while ZooKeeper is not.
+     */
+    public ServiceWatch watch(String service) {
+        requireStarted();
+        ServiceWatch watch = new ServiceWatch(service, discovery.serviceCacheBuilder().name(service).build());
+        synchronized (children) {
+            children.add(watch);
+        }
+        watch.start();
+        return watch;
+    }
+
+    CuratorFramework client() {
+        return client;
+    }
+
+    ServiceDiscovery<InstanceDetails> discovery() {
+        return discovery;
+    }
+
+    ExecutorService registrar() {
+        return registrar;
+    }
+
+    void forget(Closeable child) {
+        synchronized (children) {
+            children.remove(child);
+        }
+    }
+
+    private void requireStarted() {
+        if (state.get() != State.STARTED) {
+            throw new IllegalStateException("registry is " + state.get().name().toLowerCase() + ", not started");
+        }
+    }
+
+    /** Deregisters every instance and closes every watch; keeps closing past failures. */
+    @Override
+    public void close() {
+        if (!state.compareAndSet(State.STARTED, State.CLOSED)) {
+            state.set(State.CLOSED);
+            registrar.shutdownNow();
+            return;
+        }
+        List<Closeable> toClose;
+        synchronized (children) {
+            toClose = new ArrayList<>(children);
+        }
+        for (Closeable child : toClose) {
+            Closeables.closeQuietly(child, log);
+        }
+        registrar.shutdownNow();
+        Closeables.closeQuietly(discovery, log);
+    }
+
+    private static ServiceInstance<InstanceDetails> instance(String service, String id, String host, int port,
+                                                             InstanceDetails details) {
+        try {
+            return ServiceInstance.<InstanceDetails>builder()
+                    .name(Objects.requireNonNull(service, "service cannot be null"))
+                    .id(Objects.requireNonNull(id, "id cannot be null"))
+                    .address(Objects.requireNonNull(host, "host cannot be null"))
+                    .port(port)
+                    .payload(Objects.requireNonNull(details, "details cannot be null"))
+                    .uriSpec(new UriSpec("tcp://{address}:{port}"))
+                    .build();
+        } catch (Exception e) {
+            throw new IllegalArgumentException("bad instance " + service + "/" + id, e);
+        }
+    }
+
+    static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,180 @@
+package io.tcpmesh.coordination;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.x.discovery.ServiceCache;
+import org.apache.curator.x.discovery.details.ServiceCacheListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The live instances of one service, kept current by a ZooKeeper watch. Made by
+ * {@link ServiceRegistry#watch}.
+ *
+ * <p>While ZooKeeper is unreachable the watch keeps the instances it last knew. A caller that finds an
+ * instance failing calls {@link #reportFailing}; {@link #instances()} leaves it out until the quarantine
+ * ends.
+ *
+ * <p>Thread-safe. Listeners run on the watch's own single thread, in order, and receive the whole
+ * list each time. Close the watch to stop the ZooKeeper watch and the thread.
+ */
+public final class ServiceWatch implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(ServiceWatch.class);
+
+    private final String service;
+    private final ServiceCache<InstanceDetails> cache;
+    private final ExecutorService events;
+    private final List<Consumer<List<Instance>>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, Long> failingUntil = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private volatile boolean initialised;
+    private volatile boolean closed;
+
+    ServiceWatch(String service, ServiceCache<InstanceDetails> cache) {
+        this(service, cache, Clock.systemUTC());
+    }
+
+    ServiceWatch(String service, ServiceCache<InstanceDetails> cache, Clock clock) {
+        this.service = service;
+        this.cache = cache;
+        this.clock = clock;
+        this.events = Executors.newSingleThreadExecutor(r -> ServiceRegistry.daemon(r, "zk-watch-" + service));
+    }
+
+    void start() {
+        cache.addListener(new ServiceCacheListener() {
+            @Override
+            public void cacheChanged() {
+                fire();
+            }
+
+            @Override
+            public void stateChanged(CuratorFramework client, ConnectionState newState) {
+                // the cache keeps its last instances while disconnected: nothing to do
+            }
+        }, events);
+        events.execute(this::open);
+    }
+
+    private void open() {
+        long backoff = 100;
+        while (!closed) {
+            try {
+                // blocks while ZooKeeper is unreachable, so it runs here and is retried
+                cache.startImmediate().await();
+                initialised = true;
+                log.debug("watching service {}: {}", service, instances());
+                fire();
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IllegalStateException e) {
+                // started once already: wait for its first fill
+                initialised = true;
+                return;
+            } catch (Exception e) {
+                log.debug("watch on service {} not started yet: {}", service, e.toString());
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 2000);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void fire() {
+        List<Instance> now = instances();
+        for (Consumer<List<Instance>> l : listeners) {
+            try {
+                l.accept(now);
+            } catch (RuntimeException e) {
+                log.warn("listener on service {} failed", service, e);
+            }
+        }
+    }
+
+    public String service() {
+        return service;
+    }
+
+    /** True once the watch has read ZooKeeper at least once. */
+    public boolean isInitialised() {
+        return initialised;
+    }
+
+    /** Every instance ZooKeeper lists, including those reported failing, sorted by id. */
+    public List<Instance> allInstances() {
+        return cache.getInstances().stream()
+                .map(Instance::of)
+                .sorted(Comparator.comparing(Instance::id))
+                .toList();
+    }
+
+    /** The instances to use: those ZooKeeper lists, minus those reported failing, sorted by id. */
+    public List<Instance> instances() {
+        long now = clock.millis();
+        failingUntil.values().removeIf(until -> until <= now);
+        return allInstances().stream().filter(i -> !failingUntil.containsKey(i.id())).toList();
+    }
+
+    /** Leaves an instance out of {@link #instances()} for the given time. */
+    public void reportFailing(Instance instance, Duration quarantine) {
+        failingUntil.put(instance.id(), clock.millis() + quarantine.toMillis());
+        log.info("service {}: instance {} reported failing, left out for {} ms", service, instance, quarantine.toMillis());
+        events.execute(this::fire);
+    }
+
+    /** Calls the listener with the current list at once (on the watch thread), then on every change. */
+    public void addListener(Consumer<List<Instance>> listener) {
+        listeners.add(listener);
+        events.execute(() -> listener.accept(instances()));
+    }
+
+    public void removeListener(Consumer<List<Instance>> listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        listeners.clear();
+        events.shutdownNow();
+        try {
+            cache.close();
+        } catch (IllegalStateException notStarted) {
+            // never reached ZooKeeper: nothing to close
+        } catch (Exception e) {
+            log.warn("closing watch on {} failed", service, e);
+        }
+        try {
+            events.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "watch on service " + service;
+    }
+}

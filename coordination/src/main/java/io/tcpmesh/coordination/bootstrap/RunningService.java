@@ -1,0 +1,120 @@
+package io.tcpmesh.coordination.bootstrap;
+
+import com.google.inject.Injector;
+import io.tcpmesh.coordination.Closeables;
+import io.tcpmesh.coordination.Registration;
+import io.tcpmesh.coordination.ServiceRegistry;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A started service: bound, and registered (or registering) in ZooKeeper.
+ *
+ * <p>{@link #close()} stops it in order: deregister, stop accepting, drain up to the drain timeout,
+ * close the service, then the registry and the ZooKeeper client. Safe to call more than once, from any
+ * thread.
+ */
+public final class RunningService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RunningService.class);
+
+    private final Injector injector;
+    private final TcpService service;
+    private final Node node;
+    private final ServiceOptions options;
+    private final InetSocketAddress address;
+    private final Registration registration;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RunningService(Injector injector, TcpService service, Node node, ServiceOptions options,
+                           InetSocketAddress address, Registration registration) {
+        this.injector = injector;
+        this.service = service;
+        this.node = node;
+        this.options = options;
+        this.address = address;
+        this.registration = registration;
+    }
+
+    static RunningService start(Injector injector, ServiceOptions options) throws Exception {
+        Node node = injector.getInstance(Node.class);
+        TcpService service = injector.getInstance(TcpService.class);
+        InetSocketAddress bound;
+        try {
+            bound = service.start();
+        } catch (Exception e) {
+            Closeables.closeQuietly(service, log);
+            closeCoordination(injector);
+            throw e;
+        }
+        node.named(options.nodeId(node.service(), bound.getPort()));
+        ServiceRegistry registry = injector.getInstance(ServiceRegistry.class);
+        Registration registration = registry.register(node.service(), node.name(), options.advertisedHost(),
+                bound.getPort(), node.details());
+        node.onAttributesChanged(registration::update);
+        log.info("[{}] serving on {}:{}, registering as {}/{} at {}:{}", node.name(), bound.getAddress().getHostAddress(),
+                bound.getPort(), node.service(), node.name(), options.advertisedHost(), bound.getPort());
+        return new RunningService(injector, service, node, options, bound, registration);
+    }
+
+    public Injector injector() {
+        return injector;
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    /** The bound address. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public int port() {
+        return address.getPort();
+    }
+
+    public Registration registration() {
+        return registration;
+    }
+
+    public <T> T instance(Class<T> type) {
+        return injector.getInstance(type);
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        String name = node.name();
+        log.info("[{}] stopping: deregistering, then draining for up to {}", name, Durations.format(options.drainTimeout()));
+        registration.close();
+        service.stopAccepting();
+        try {
+            int left = service.awaitDrained(options.drainTimeout());
+            if (left > 0) {
+                log.warn("[{}] {} connection(s) still open after {}: closing them", name, left, Durations.format(options.drainTimeout()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Closeables.closeQuietly(service, log);
+        closeCoordination(injector);
+        log.info("[{}] stopped", name);
+    }
+
+    private static void closeCoordination(Injector injector) {
+        Closeables.closeQuietly(injector.getInstance(ServiceRegistry.class), log);
+        Closeables.closeQuietly(injector.getInstance(CuratorFramework.class), log);
+    }
+
+    /** A bound for {@link #close()}: drain timeout plus time to close. */
+    public Duration stopBudget() {
+        return options.drainTimeout().plusSeconds(5);
+    }
+}

@@ -1,0 +1,144 @@
+package io.tcpmesh.coordination.bootstrap;
+
+import io.tcpmesh.coordination.ZooKeeperConfig;
+import picocli.CommandLine.Option;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+
+/**
+ * The options every tcpmesh service takes, as a picocli mixin:
+ * {@code @Mixin ServiceOptions service = new ServiceOptions(7001);} gives the service its default port.
+ */
+public final class ServiceOptions {
+    @Option(names = "--zk", paramLabel = "HOST:PORT[,...]",
+            description = "ZooKeeper ensemble (default: ${DEFAULT-VALUE}). The service serves even while it is down and registers once it is up.")
+    String zk = ZooKeeperConfig.DEFAULT_CONNECT_STRING;
+
+    @Option(names = "--zk-root", paramLabel = "PATH", description = "ZooKeeper folder every tcpmesh path lives under (default: ${DEFAULT-VALUE}).")
+    String zkRoot = ZooKeeperConfig.DEFAULT_ROOT;
+
+    @Option(names = "--zk-session-timeout", paramLabel = "DURATION", converter = Durations.class,
+            description = "ZooKeeper session timeout (default: 5s); a dead node leaves ZooKeeper this long after it dies.")
+    Duration zkSessionTimeout = ZooKeeperConfig.DEFAULT_SESSION_TIMEOUT;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "TCP port to serve on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to bind (default: ${DEFAULT-VALUE}, every interface).")
+    String bind = "0.0.0.0";
+
+    @Option(names = "--advertise", paramLabel = "HOST",
+            description = "Address other hosts use to reach this service, written into ZooKeeper (default: the --bind address, or 127.0.0.1 when binding every interface).")
+    String advertise;
+
+    @Option(names = "--id", paramLabel = "NODE-ID",
+            description = "Node id, used in logs and as the ZooKeeper instance id (default: SERVICE-PORT, such as md5-7001).")
+    String id;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = Durations.class,
+            description = "On SIGTERM, how long connections in progress may take to finish (default: 10s).")
+    Duration drainTimeout = Duration.ofSeconds(10);
+
+    /** Picocli needs a no-argument constructor; prefer {@link #ServiceOptions(int)}. */
+    public ServiceOptions() {
+        this(0);
+    }
+
+    public ServiceOptions(int defaultPort) {
+        this.port = defaultPort;
+    }
+
+    /** Checks every option; throws {@link IllegalArgumentException} naming the bad one. */
+    public ServiceOptions validate() {
+        zooKeeper();
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be in 0..65535, not " + port);
+        }
+        bindAddress();
+        if (id != null && !id.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new IllegalArgumentException("--id may hold only letters, digits, '.', '_' and '-' (at most 100), not '" + id + "'");
+        }
+        if (drainTimeout.isNegative()) {
+            throw new IllegalArgumentException("--drain-timeout cannot be negative");
+        }
+        return this;
+    }
+
+    public ZooKeeperConfig zooKeeper() {
+        return ZooKeeperConfig.of(zk, zkRoot).withSessionTimeout(zkSessionTimeout);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public InetSocketAddress bindAddress() {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(bind), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--bind: cannot resolve '" + bind + "'");
+        }
+    }
+
+    /** The host written into ZooKeeper. */
+    public String advertisedHost() {
+        if (advertise != null && !advertise.isBlank()) {
+            return advertise.trim();
+        }
+        InetAddress address = bindAddress().getAddress();
+        return address.isAnyLocalAddress() ? "127.0.0.1" : address.getHostAddress();
+    }
+
+    /** The node id: {@code --id}, or SERVICE-PORT once the port is known. */
+    public String nodeId(String service, int boundPort) {
+        return id != null ? id : service + "-" + boundPort;
+    }
+
+    public Duration drainTimeout() {
+        return drainTimeout;
+    }
+
+    // setters for tests and embedding
+    public ServiceOptions zk(String connectString) {
+        this.zk = connectString;
+        return this;
+    }
+
+    public ServiceOptions zkRoot(String root) {
+        this.zkRoot = root;
+        return this;
+    }
+
+    public ServiceOptions zkSessionTimeout(Duration timeout) {
+        this.zkSessionTimeout = timeout;
+        return this;
+    }
+
+    public ServiceOptions port(int newPort) {
+        this.port = newPort;
+        return this;
+    }
+
+    public ServiceOptions bind(String address) {
+        this.bind = address;
+        return this;
+    }
+
+    public ServiceOptions advertise(String host) {
+        this.advertise = host;
+        return this;
+    }
+
+    public ServiceOptions id(String nodeId) {
+        this.id = nodeId;
+        return this;
+    }
+
+    public ServiceOptions drainTimeout(Duration timeout) {
+        this.drainTimeout = timeout;
+        return this;
+    }
+}

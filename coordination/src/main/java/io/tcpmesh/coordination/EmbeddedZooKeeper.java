@@ -64,6 +64,9 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
             close();
             throw new IOException("ZooKeeper did not start on " + bindAddress + ":" + requestedPort + " within " + timeout);
         }
+        if (failure instanceof java.net.BindException) {
+            throw (IOException) new java.net.BindException("cannot bind " + bindAddress + ":" + requestedPort + ": " + failure.getMessage()).initCause(failure);
+        }
         if (failure != null) {
             throw new IOException("ZooKeeper could not start on " + bindAddress + ":" + requestedPort + ": " + failure.getMessage(), failure);
         }
@@ -78,6 +81,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         p.setProperty("clientPort", Integer.toString(requestedPort));
         p.setProperty("tickTime", Long.toString(tick.toMillis()));
         p.setProperty("maxClientCnxns", "0");
+        p.setProperty("maxCnxns", "0");
         p.setProperty("admin.enableServer", "false");
         p.setProperty("4lw.commands.whitelist", "ruok,stat,srvr,mntr,cons");
         p.setProperty("autopurge.snapRetainCount", "3");

@@ -158,14 +158,14 @@ public final class ServiceWatch implements Closeable {
     public void close() {
         closed = true;
         listeners.clear();
-        events.shutdownNow();
         try {
             cache.close();
         } catch (IllegalStateException notStarted) {
-            // never reached ZooKeeper: nothing to close
+            // never reached ZooKeeper, or closed already: nothing to close
         } catch (Exception e) {
             log.warn("closing watch on {} failed", service, e);
         }
+        events.shutdownNow();
         try {
             events.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

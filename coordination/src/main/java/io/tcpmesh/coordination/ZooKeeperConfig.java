@@ -64,8 +64,10 @@ public record ZooKeeperConfig(
                 Duration.ofMillis(200), Duration.ofSeconds(2), 3);
     }
 
+    /** The same, with another session timeout; a connection attempt never outlasts the session. */
     public ZooKeeperConfig withSessionTimeout(Duration timeout) {
-        return new ZooKeeperConfig(connectString, root, timeout, connectionTimeout, retryBaseSleep, retryMaxSleep, retries);
+        Duration connect = connectionTimeout.compareTo(timeout) > 0 ? timeout : connectionTimeout;
+        return new ZooKeeperConfig(connectString, root, timeout, connect, retryBaseSleep, retryMaxSleep, retries);
     }
 
     public ZooKeeperConfig withConnectionTimeout(Duration timeout) {

@@ -1,0 +1,139 @@
+package io.tcpmesh.echo;
+
+import io.tcpmesh.coordination.LeaderElection;
+import io.tcpmesh.coordination.bootstrap.Node;
+import io.tcpmesh.coordination.bootstrap.ServiceOptions;
+import io.tcpmesh.coordination.bootstrap.TcpService;
+import io.tcpmesh.coordination.server.MinaTcpServer;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * An echo node: echo on its own port, and, while it leads the {@code echo} election, on the master port.
+ *
+ * <p>Leadership changes arrive on the election's single callback thread; gaining it binds the master
+ * port (after a last {@link LeaderElection#isLeader()} check), losing it releases the port at once.
+ * Stopping releases the master port before leaving the election, so the next leader finds it free.
+ */
+@Singleton
+public final class EchoNode implements TcpService {
+    /** The election every echo node of a cluster joins, at {@code <root>/leaders/echo}. */
+    public static final String ELECTION = "echo";
+    public static final String LEADER_ATTRIBUTE = "leader";
+    public static final String MASTER_PORT_ATTRIBUTE = "masterPort";
+
+    private static final Logger log = LoggerFactory.getLogger(EchoNode.class);
+
+    private final Node node;
+    private final ServiceOptions options;
+    private final EchoConfig config;
+    private final CuratorFramework client;
+    private final MinaTcpServer nodePort;
+    private final MasterPort masterPort;
+    private volatile LeaderElection election;
+
+    @Inject
+    EchoNode(Node node, ServiceOptions options, EchoConfig config, CuratorFramework client) {
+        this.node = node;
+        this.options = options;
+        this.config = config;
+        this.client = client;
+        this.nodePort = new MinaTcpServer(node, options.bindAddress(), new EchoHandler(node, "node port", config, false));
+        InetSocketAddress master = new InetSocketAddress(options.bindAddress().getAddress(), config.masterPort());
+        this.masterPort = new MasterPort(node, master,
+                new EchoHandler(node, "master port", config, config.broadcast()), this::isLeader);
+    }
+
+    @Override
+    public InetSocketAddress start() throws IOException {
+        InetSocketAddress bound = nodePort.start();
+        node.named(options.nodeId(node.service(), bound.getPort()));
+        node.attribute(LEADER_ATTRIBUTE, "false");
+        node.attribute(MASTER_PORT_ATTRIBUTE, String.valueOf(config.masterPort()));
+        LeaderElection e = new LeaderElection(client, ELECTION, node.name(), this::leadershipChanged);
+        election = e;
+        e.start();
+        return bound;
+    }
+
+    private boolean isLeader() {
+        LeaderElection e = election;
+        return e != null && e.isLeader();
+    }
+
+    /** Runs on the election's callback thread. */
+    private void leadershipChanged(boolean leader) {
+        if (!leader) {
+            masterPort.release("leadership lost");
+            node.attribute(LEADER_ATTRIBUTE, "false");
+            return;
+        }
+        try {
+            if (masterPort.serve()) {
+                InetSocketAddress bound = masterPort.boundAddress();
+                if (config.masterPort() == 0 && bound != null) {
+                    node.attribute(MASTER_PORT_ATTRIBUTE, String.valueOf(bound.getPort()));
+                }
+                node.attribute(LEADER_ATTRIBUTE, "true");
+                // leadership may have gone while binding; the election then calls us again with false
+                if (!isLeader()) {
+                    masterPort.release("leadership lost while binding");
+                    node.attribute(LEADER_ATTRIBUTE, "false");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            masterPort.release("interrupted");
+        }
+    }
+
+    /** True while this node serves the master port. */
+    public boolean servesMasterPort() {
+        return masterPort.isServing();
+    }
+
+    /** The master port's bound address, or null while this node does not serve it. */
+    public InetSocketAddress masterAddress() {
+        return masterPort.boundAddress();
+    }
+
+    /** The node-port acceptor (tests read its sessions). */
+    public MinaTcpServer nodePort() {
+        return nodePort;
+    }
+
+    @Override
+    public void stopAccepting() {
+        leave();
+        nodePort.stopAccepting();
+    }
+
+    /** Releases the master port first, then leaves the election, so the next leader binds a free port. */
+    private void leave() {
+        masterPort.close();
+        LeaderElection e = election;
+        if (e != null) {
+            e.close();
+        }
+        node.attribute(LEADER_ATTRIBUTE, "false");
+    }
+
+    @Override
+    public int awaitDrained(Duration timeout) throws InterruptedException {
+        return nodePort.awaitDrained(timeout);
+    }
+
+    @Override
+    public void close() {
+        leave();
+        nodePort.close();
+        log.debug("[{}] echo node closed", node.name());
+    }
+}

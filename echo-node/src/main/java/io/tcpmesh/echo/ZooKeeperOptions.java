@@ -1,0 +1,38 @@
+package io.tcpmesh.echo;
+
+import io.tcpmesh.coordination.ZooKeeperConfig;
+import io.tcpmesh.coordination.bootstrap.Durations;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+
+/** How a command that only reads the cluster (members, echo-client) reaches ZooKeeper. */
+public final class ZooKeeperOptions {
+    @Option(names = "--zk", paramLabel = "HOST:PORT[,...]", description = "ZooKeeper ensemble (default: ${DEFAULT-VALUE}).")
+    String zk = ZooKeeperConfig.DEFAULT_CONNECT_STRING;
+
+    @Option(names = "--zk-root", paramLabel = "PATH", description = "ZooKeeper folder of the cluster (default: ${DEFAULT-VALUE}).")
+    String zkRoot = ZooKeeperConfig.DEFAULT_ROOT;
+
+    @Option(names = "--zk-wait", paramLabel = "DURATION", converter = Durations.class,
+            description = "How long to wait for ZooKeeper to answer (default: 5s).")
+    Duration wait = Duration.ofSeconds(5);
+
+    public ZooKeeperOptions zk(String connectString) {
+        this.zk = connectString;
+        return this;
+    }
+
+    public ZooKeeperOptions zkRoot(String root) {
+        this.zkRoot = root;
+        return this;
+    }
+
+    public ZooKeeperConfig config() {
+        return ZooKeeperConfig.of(zk, zkRoot);
+    }
+
+    public Duration zkWait() {
+        return wait;
+    }
+}

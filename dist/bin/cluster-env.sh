@@ -1,0 +1,52 @@
+# Sourced by start-cluster.sh, stop-cluster.sh and status.sh: where the cluster lives and its ports.
+#
+#   TCPMESH_RUN_DIR      the run folder: logs/, pids/, data (default: <dist>/run)
+#   TCPMESH_PORT_OFFSET  added to every default port, so a second cluster runs beside the first
+#                        (default 0; start-cluster.sh --port-offset N sets it)
+#   TCPMESH_ZK           an existing ZooKeeper ensemble; none is started then (--zk)
+dist_home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+run_dir="${TCPMESH_RUN_DIR:-$dist_home/run}"
+tcpmesh_java="$dist_home/bin/tcpmesh-java"
+
+load_ports() {
+  local off="${TCPMESH_PORT_OFFSET:-0}"
+  if ! [[ "$off" =~ ^[0-9]+$ ]] || [ "$off" -gt 50000 ]; then
+    echo "tcpmesh: port offset must be a number in 0..50000, not '$off'" >&2
+    exit 2
+  fi
+  ZK_PORT=$((2181 + off))
+  MD5_PROXY_PORT=$((7000 + off)); MD5_PORTS=($((7001 + off)) $((7002 + off)) $((7003 + off)))
+  ECHO_PROXY_PORT=$((8000 + off)); ECHO_MASTER_PORT=$((8888 + off))
+  ECHO_PORTS=($((9601 + off)) $((9602 + off)) $((9603 + off)))
+  NUMBERS_PROXY_PORT=$((7100 + off)); NUMBERS_PORTS=($((7101 + off)) $((7102 + off)))
+  COLLECTOR_PORT=$((7201 + off))
+  ADMIN_PORT=$((9000 + off))
+}
+
+# the processes of a cluster, in start order: NAME PORT
+cluster_processes() {
+  local p
+  for p in "${MD5_PORTS[@]}"; do echo "md5-$p $p"; done
+  for p in "${ECHO_PORTS[@]}"; do echo "echo-$p $p"; done
+  for p in "${NUMBERS_PORTS[@]}"; do echo "numbers-$p $p"; done
+  echo "storage-collector-$COLLECTOR_PORT $COLLECTOR_PORT"
+  echo "proxy $ADMIN_PORT"
+}
+
+pid_alive() {
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null
+}
+
+pid_of() {
+  local f="$run_dir/pids/$1.pid"
+  [ -f "$f" ] && cat "$f"
+}
+
+# true when something accepts connections on 127.0.0.1:PORT
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+zk_connect_string() {
+  if [ -f "$run_dir/zk" ]; then cat "$run_dir/zk"; else echo "${TCPMESH_ZK:-127.0.0.1:${ZK_PORT}}"; fi
+}

@@ -1,0 +1,274 @@
+package io.tcpmesh.dist;
+
+import io.tcpmesh.coordination.testing.Timing;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole cluster, started by the real scripts on free ports, used with the real netcat and the
+ * ZooKeeper CLI, as the README tells a newcomer to.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterEndToEndIT {
+    private static final Path DIST = Path.of("").toAbsolutePath();
+    private static final int[] DEFAULT_PORTS = {2181, 7000, 7001, 7002, 7003, 8000, 8888, 9601, 9602, 9603, 7100, 7101, 7102, 7201, 9000};
+
+    private static Path runDir;
+    private static int offset;
+    private static Shell sh;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        assertThat(Files.exists(DIST.resolve("target/lib"))).as("dist/target/lib built by the package phase").isTrue();
+        runDir = Files.createTempDirectory("tcpmesh-e2e-run");
+        offset = freeOffset();
+        sh = new Shell(DIST, Map.of("TCPMESH_RUN_DIR", runDir.toString(), "TCPMESH_PORT_OFFSET", Integer.toString(offset)));
+        Shell.Result started = sh.run("./start-cluster.sh --no-build", Duration.ofMinutes(3));
+        assertThat(started.exitCode()).as("start-cluster.sh: %s", started).isZero();
+        assertThat(started.output()).contains("tcpmesh is running");
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (sh != null) {
+            sh.run("./stop-cluster.sh --deadline 15", Duration.ofMinutes(2));
+        }
+    }
+
+    private static int port(int defaultPort) {
+        return defaultPort + offset;
+    }
+
+    @Test
+    @Order(1)
+    void startingTwiceDoesNotStartASecondCluster() throws Exception {
+        Shell.Result again = sh.run("./start-cluster.sh --no-build", Duration.ofMinutes(1));
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.output()).contains("already running");
+    }
+
+    @Test
+    @Order(2)
+    void md5ThroughTheProxyWithNetcat() throws Exception {
+        Shell.Result r = sh.run("echo -n 'Hello, MD5 server!' | nc -N 127.0.0.1 " + port(7000), Duration.ofSeconds(30));
+        assertThat(r.output().trim()).isEqualTo("ba6f4fdbbfad6e8613f4f9459db93c7e");
+    }
+
+    @Test
+    @Order(3)
+    void echoThroughTheProxyWithNetcat() throws Exception {
+        Shell.Result r = sh.run("echo 'hello tcpmesh' | nc -N 127.0.0.1 " + port(8000), Duration.ofSeconds(30));
+        assertThat(r.output()).isEqualTo("hello tcpmesh\n");
+    }
+
+    @Test
+    @Order(4)
+    void zkcliListsThreeMd5Instances() throws Exception {
+        Shell.Result r = sh.run("./zkcli.sh ls /tcpmesh/services/md5", Duration.ofSeconds(60));
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        Matcher m = Pattern.compile("\\[(md5-[^\\]]*)]").matcher(r.output());
+        assertThat(m.find()).as("%s", r).isTrue();
+        assertThat(m.group(1).split(",\\s*")).hasSize(3);
+    }
+
+    @Test
+    @Order(5)
+    void statusShowsEveryProcessUpAndTheEchoLeader() throws Exception {
+        Shell.Result r = sh.run("./status.sh", Duration.ofSeconds(60));
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(r.output()).doesNotContain(" down ").contains("leader of echo: echo-");
+    }
+
+    @Test
+    @Order(6)
+    void killingTheEchoLeaderMovesTheMasterPort() throws Exception {
+        String leader = echoLeader();
+        assertThat(echoOnce(port(8888), "before")).isEqualTo("before");
+
+        sh.run("kill -9 $(cat \"$TCPMESH_RUN_DIR/pids/" + leader + ".pid\")", Duration.ofSeconds(10));
+
+        Timing.await("another echo node leads", Duration.ofSeconds(30), () -> quietly(ClusterEndToEndIT::echoLeader),
+                now -> now != null && !now.equals(leader));
+        Timing.await("the master port answers again", Duration.ofSeconds(30), () -> "after".equals(quietly(() -> echoOnce(port(8888), "after"))));
+    }
+
+    @Test
+    @Order(7)
+    void killingAnMd5NodeFailsNoRequestStartedAfterTheKill() throws Exception {
+        List<String> failures = new CopyOnWriteArrayList<>();
+        AtomicBoolean killed = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger answered = new AtomicInteger();
+        AtomicInteger afterKill = new AtomicInteger();
+        Thread loop = new Thread(() -> {
+            byte[] body = "tcpmesh".getBytes(StandardCharsets.US_ASCII);
+            String expected = md5(body);
+            while (!stop.get()) {
+                boolean startedAfterKill = killed.get();
+                String answer = quietly(() -> md5Request(port(7000), body));
+                if (expected.equals(answer)) {
+                    answered.incrementAndGet();
+                }
+                if (startedAfterKill) {
+                    afterKill.incrementAndGet();
+                    if (!expected.equals(answer)) {
+                        failures.add(String.valueOf(answer));
+                    }
+                }
+            }
+        }, "md5-loop");
+        loop.start();
+        try {
+            Timing.await("requests answered before the kill", Duration.ofSeconds(20), () -> answered.get() >= 50);
+            sh.run("kill -9 $(cat \"$TCPMESH_RUN_DIR/pids/md5-" + port(7002) + ".pid\")", Duration.ofSeconds(10));
+            killed.set(true);
+            Timing.await("300 requests started after the kill", Duration.ofSeconds(60), () -> afterKill.get() >= 300);
+        } finally {
+            stop.set(true);
+            loop.join(Timing.seconds(10).toMillis());
+        }
+        assertThat(failures).as("requests started after the kill that failed").isEmpty();
+    }
+
+    @Test
+    @Order(8)
+    void aNumbersClientThroughTheProxyFinishesWithAMatchingChecksum() throws Exception {
+        Shell.Result r = sh.run("bin/numbers-client --port " + port(7100) + " --count 3", Duration.ofSeconds(60));
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(r.output().toLowerCase()).contains("checksum");
+    }
+
+    @Test
+    @Order(9)
+    void threeStorageAgentsFinishAndTheReportNamesThem() throws Exception {
+        Path data = Files.createTempDirectory("tcpmesh-e2e-storage");
+        String zk = Files.readString(runDir.resolve("zk")).trim();
+        String agents = IntStream.rangeClosed(1, 3)
+                .mapToObj(i -> "bin/storage-agent --runtime 3s --chunk-size " + (i * 64) + "K --file-size 512K --dir '"
+                        + data.resolve("a" + i) + "' --id e2e-agent-" + i + " --zk " + zk + " --run e2e &")
+                .reduce("", String::concat);
+        Shell.Result r = sh.run(agents + " wait", Duration.ofSeconds(90));
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        Timing.await("a report naming the three agents", Duration.ofSeconds(30), () -> quietly(() -> {
+            Shell.Result report = sh.run("bin/storage-collector report e2e --db \"$TCPMESH_RUN_DIR/storage/runs.db\"", Duration.ofSeconds(30));
+            return report.output();
+        }), out -> out != null && out.contains("e2e-agent-1") && out.contains("e2e-agent-2") && out.contains("e2e-agent-3"));
+    }
+
+    @Test
+    @Order(100)
+    void stopClusterLeavesNoProcess() throws Exception {
+        Shell.Result r = sh.run("./stop-cluster.sh --deadline 15", Duration.ofMinutes(2));
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        Shell.Result left = sh.run("pgrep -f -- \"$TCPMESH_RUN_DIR\" || true", Duration.ofSeconds(10));
+        assertThat(left.output().trim()).as("processes left").isEmpty();
+        for (int p : DEFAULT_PORTS) {
+            assertThat(open(port(p))).as("port %d closed", port(p)).isFalse();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private static String echoLeader() throws Exception {
+        Shell.Result r = sh.run("./status.sh", Duration.ofSeconds(60));
+        Matcher m = Pattern.compile("leader of echo: (echo-\\d+)").matcher(r.output());
+        return m.find() ? m.group(1) : null;
+    }
+
+    private interface Call<T> {
+        T call() throws Exception;
+    }
+
+    private static <T> T quietly(Call<T> call) {
+        try {
+            return call.call();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static String echoOnce(int port, String line) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            s.setSoTimeout(3000);
+            s.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            byte[] reply = s.getInputStream().readNBytes(line.length() + 1);
+            return new String(reply, StandardCharsets.UTF_8).trim();
+        }
+    }
+
+    private static String md5Request(int port, byte[] body) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write(body);
+            s.shutdownOutput();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+        }
+    }
+
+    private static String md5(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(body));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean open(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A port offset at which every port of the cluster is free, well below the ephemeral range. */
+    private static int freeOffset() {
+        for (int candidate : new int[] {14000, 15000, 16000, 22000, 3000, 4000}) {
+            boolean free = true;
+            for (int p : DEFAULT_PORTS) {
+                try (ServerSocket s = new ServerSocket()) {
+                    s.bind(new InetSocketAddress("127.0.0.1", p + candidate));
+                } catch (IOException e) {
+                    free = false;
+                    break;
+                }
+            }
+            if (free) {
+                return candidate;
+            }
+        }
+        throw new AssertionError("no free port offset for a second cluster");
+    }
+}

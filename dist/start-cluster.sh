@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Starts a one-machine tcpmesh cluster: an embedded ZooKeeper, 3 md5 nodes, 3 echo nodes, 2 numbers
+# servers, the storage collector and the proxy (7000 -> md5, 8000 -> echo, 7100 -> numbers).
+#
+# usage: dist/start-cluster.sh [--zk HOST:PORT[,...]] [--port-offset N] [--run-dir DIR] [--no-build]
+#   --zk HOST:PORT,...  use this ZooKeeper ensemble and start none
+#   --port-offset N     add N to every port, to run a second cluster beside the default one
+#   --run-dir DIR       logs, pids and data go here (default: dist/run)
+#   --no-build          never run Maven, even when the jars are missing
+# Environment: TCPMESH_PORT_OFFSET, TCPMESH_RUN_DIR, TCPMESH_ZK, TCPMESH_HEAP (-Xmx per process, 256m).
+set -euo pipefail
+build=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --zk) [ $# -ge 2 ] || { echo "start-cluster.sh: --zk needs HOST:PORT[,...]" >&2; exit 2; }; export TCPMESH_ZK="$2"; shift 2 ;;
+    --port-offset) [ $# -ge 2 ] || { echo "start-cluster.sh: --port-offset needs a number" >&2; exit 2; }; export TCPMESH_PORT_OFFSET="$2"; shift 2 ;;
+    --run-dir) [ $# -ge 2 ] || { echo "start-cluster.sh: --run-dir needs a folder" >&2; exit 2; }; export TCPMESH_RUN_DIR="$2"; shift 2 ;;
+    --no-build) build=0; shift ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "start-cluster.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+  esac
+done
+# shellcheck source=bin/cluster-env.sh
+. "$(cd "$(dirname "$0")" && pwd)/bin/cluster-env.sh"
+load_ports
+
+# 1. jars: built from the source checkout when missing
+if [ ! -d "$dist_home/lib" ] && [ ! -d "$dist_home/target/lib" ]; then
+  if [ "$build" = 1 ] && [ -f "$dist_home/../pom.xml" ]; then
+    echo "building tcpmesh (mvn -B -q -DskipTests package) ..."
+    (cd "$dist_home/.." && mvn -B -q -DskipTests package)
+  else
+    echo "start-cluster.sh: no jars in $dist_home/target/lib; build with: mvn -B -DskipTests package" >&2
+    exit 1
+  fi
+fi
+
+# 2. never two clusters in one run folder
+mkdir -p "$run_dir/logs" "$run_dir/pids"
+running=()
+for f in "$run_dir"/pids/*.pid; do
+  [ -e "$f" ] || continue
+  if pid_alive "$(cat "$f")"; then running+=("$(basename "$f" .pid)"); else rm -f "$f"; fi
+done
+if [ ${#running[@]} -gt 0 ]; then
+  echo "tcpmesh is already running from $run_dir (${running[*]})."
+  echo "See dist/status.sh; stop it with dist/stop-cluster.sh before starting again."
+  exit 0
+fi
+
+# 3. every port free?
+own_zk=1
+[ -n "${TCPMESH_ZK:-}" ] && own_zk=0
+ports=("$MD5_PROXY_PORT" "${MD5_PORTS[@]}" "$ECHO_PROXY_PORT" "$ECHO_MASTER_PORT" "${ECHO_PORTS[@]}"
+       "$NUMBERS_PROXY_PORT" "${NUMBERS_PORTS[@]}" "$COLLECTOR_PORT" "$ADMIN_PORT")
+[ "$own_zk" = 1 ] && ports+=("$ZK_PORT")
+taken=()
+for p in "${ports[@]}"; do port_open "$p" && taken+=("$p"); done
+if [ ${#taken[@]} -gt 0 ]; then
+  echo "start-cluster.sh: port(s) ${taken[*]} already in use by another process." >&2
+  echo "Stop what uses them (ss -ltnp | grep <port>), or run a cluster beside it: dist/start-cluster.sh --port-offset 10000" >&2
+  exit 1
+fi
+
+start() { # NAME ARGS...
+  local name="$1"; shift
+  nohup "$@" >"$run_dir/logs/$name.log" 2>&1 &
+  echo $! >"$run_dir/pids/$name.pid"
+}
+
+fail() { # MESSAGE [SERVICE...]: the log tails of processes that exited or of the services named
+  echo "start-cluster.sh: $1" >&2
+  shift
+  local f name svc show
+  for f in "$run_dir"/pids/*.pid; do
+    name="$(basename "$f" .pid)"
+    show=0
+    pid_alive "$(cat "$f")" || show=1
+    for svc in "$@"; do [[ "$name" == "$svc" || "$name" == "$svc"-* ]] && show=1; done
+    if [ "$show" = 1 ]; then
+      echo "--- $name ($(pid_alive "$(cat "$f")" && echo up || echo exited)), last lines of $run_dir/logs/$name.log:" >&2
+      tail -n 15 "$run_dir/logs/$name.log" >&2 || true
+    fi
+  done
+  echo "The processes that did start are still running; dist/stop-cluster.sh stops them." >&2
+  exit 1
+}
+
+# 4. ZooKeeper
+if [ "$own_zk" = 1 ]; then
+  zk="127.0.0.1:$ZK_PORT"
+  start zookeeper "$tcpmesh_java" io.tcpmesh.coordination.ZooKeeperCommand --port "$ZK_PORT" --bind 127.0.0.1 --data-dir "$run_dir/zookeeper-data"
+  for _ in $(seq 1 150); do
+    port_open "$ZK_PORT" && break
+    pid_alive "$(pid_of zookeeper)" || fail "ZooKeeper exited"
+    sleep 0.2
+  done
+  port_open "$ZK_PORT" || fail "ZooKeeper did not open port $ZK_PORT within 30 s"
+else
+  zk="$TCPMESH_ZK"
+fi
+echo "$zk" >"$run_dir/zk"
+echo "TCPMESH_PORT_OFFSET=${TCPMESH_PORT_OFFSET:-0}" >"$run_dir/cluster.env"
+
+# 5. the services
+for p in "${MD5_PORTS[@]}"; do
+  start "md5-$p" "$dist_home/bin/md5-service" --port "$p" --zk "$zk"
+done
+for p in "${ECHO_PORTS[@]}"; do
+  start "echo-$p" "$dist_home/bin/echo-node" --port "$p" --master-port "$ECHO_MASTER_PORT" --zk "$zk"
+done
+for p in "${NUMBERS_PORTS[@]}"; do
+  start "numbers-$p" "$dist_home/bin/numbers-server" --port "$p" --zk "$zk"
+done
+mkdir -p "$run_dir/storage/reports"
+start "storage-collector-$COLLECTOR_PORT" "$dist_home/bin/storage-collector" --port "$COLLECTOR_PORT" --zk "$zk" \
+  --db "$run_dir/storage/runs.db" --reports "$run_dir/storage/reports"
+cat >"$run_dir/proxy.json" <<JSON
+{
+  "Apps": [
+    {"Name": "md5", "Ports": [$MD5_PROXY_PORT], "Targets": ["discovery:md5"]},
+    {"Name": "echo", "Ports": [$ECHO_PROXY_PORT], "Targets": ["discovery:echo"]},
+    {"Name": "numbers", "Ports": [$NUMBERS_PROXY_PORT], "Targets": ["discovery:numbers"]}
+  ]
+}
+JSON
+start proxy "$dist_home/bin/proxy" --config "$run_dir/proxy.json" --zk "$zk" --admin-port "$ADMIN_PORT"
+
+# 6. registered, or say who is not
+if ! TCPMESH_HEAP=64m "$tcpmesh_java" io.tcpmesh.coordination.StatusCommand --zk "$zk" --quiet --timeout 90s \
+     --wait "md5=3,echo=3,numbers=2,storage-collector=1,proxy=1" >"$run_dir/logs/status.log" 2>&1; then
+  cat "$run_dir/logs/status.log" >&2
+  missing="$(sed -n 's/.*not registered within [^:]*: //p' "$run_dir/logs/status.log" | sed 's/ ([^)]*)//g; s/,//g')"
+  fail "not every service registered in ZooKeeper" $missing
+fi
+for f in "$run_dir"/pids/*.pid; do
+  pid_alive "$(cat "$f")" || fail "$(basename "$f" .pid) exited"
+done
+
+cat <<TABLE
+tcpmesh is running (run folder: $run_dir)
+
+  what                      endpoint
+  ZooKeeper                 $zk
+  proxy -> md5 nodes        127.0.0.1:$MD5_PROXY_PORT
+  proxy -> echo nodes       127.0.0.1:$ECHO_PROXY_PORT
+  proxy -> numbers servers  127.0.0.1:$NUMBERS_PROXY_PORT
+  echo master (leader)      127.0.0.1:$ECHO_MASTER_PORT
+  md5 nodes                 ${MD5_PORTS[*]}
+  echo nodes                ${ECHO_PORTS[*]}
+  numbers servers           ${NUMBERS_PORTS[*]}
+  storage collector         127.0.0.1:$COLLECTOR_PORT
+  proxy admin               http://127.0.0.1:$ADMIN_PORT/stats
+
+Try:
+  echo -n 'Hello, MD5 server!' | nc -N 127.0.0.1 $MD5_PROXY_PORT
+  echo hello | nc -N 127.0.0.1 $ECHO_PROXY_PORT
+  $(cd "$dist_home" && pwd)/zkcli.sh ls /tcpmesh/services/md5
+
+Status: dist/status.sh    Stop: dist/stop-cluster.sh
+TABLE

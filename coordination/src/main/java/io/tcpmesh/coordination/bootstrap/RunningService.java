@@ -4,12 +4,14 @@ import com.google.inject.Injector;
 import io.tcpmesh.coordination.Closeables;
 import io.tcpmesh.coordination.Registration;
 import io.tcpmesh.coordination.ServiceRegistry;
+import io.tcpmesh.coordination.ZooKeeperConfig;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -56,9 +58,27 @@ public final class RunningService implements AutoCloseable {
         Registration registration = registry.register(node.service(), node.name(), options.advertisedHost(),
                 bound.getPort(), node.details());
         node.onAttributesChanged(registration::update);
+        warnWhileZooKeeperIsDown(injector, node);
         log.info("[{}] serving on {}:{}, registering as {}/{} at {}:{}", node.name(), bound.getAddress().getHostAddress(),
                 bound.getPort(), node.service(), node.name(), options.advertisedHost(), bound.getPort());
         return new RunningService(injector, service, node, options, bound, registration);
+    }
+
+    private static void warnWhileZooKeeperIsDown(Injector injector, Node node) {
+        CuratorFramework client = injector.getInstance(CuratorFramework.class);
+        ZooKeeperConfig config = injector.getInstance(ZooKeeperConfig.class);
+        Thread t = new Thread(() -> {
+            try {
+                if (!client.blockUntilConnected(Math.toIntExact(config.connectionTimeout().toMillis()), TimeUnit.MILLISECONDS)) {
+                    log.warn("[{}] ZooKeeper {} is not reachable: serving anyway, registering as soon as it is",
+                            node.name(), config.connectString());
+                }
+            } catch (InterruptedException | IllegalStateException e) {
+                // stopping
+            }
+        }, "zk-reachable-" + node.name());
+        t.setDaemon(true);
+        t.start();
     }
 
     public Injector injector() {

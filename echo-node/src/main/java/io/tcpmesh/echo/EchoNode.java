@@ -104,6 +104,11 @@ public final class EchoNode implements TcpService {
         return masterPort.boundAddress();
     }
 
+    /** How many sessions the master port has now. */
+    public int masterSessions() {
+        return masterPort.sessionCount();
+    }
+
     /** The node-port acceptor (tests read its sessions). */
     public MinaTcpServer nodePort() {
         return nodePort;

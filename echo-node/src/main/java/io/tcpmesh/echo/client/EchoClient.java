@@ -66,8 +66,9 @@ public final class EchoClient implements AutoCloseable {
 
     private void send(String line) throws InterruptedException {
         synchronized (lock) {
-            outstanding.add(line);
             connected();
+            // added once connected: a new connection sends every outstanding line itself
+            outstanding.add(line);
             try {
                 write(socket, line);
                 return;

@@ -1,0 +1,88 @@
+package io.tcpmesh.storage.agent;
+
+import io.tcpmesh.coordination.ZooKeeperConfig;
+import io.tcpmesh.coordination.bootstrap.Sizes;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What one agent does, validated up front; every message names the option.
+ *
+ * @param collector    the collector's address, or null to find it in ZooKeeper ({@code zk})
+ * @param run          the run to join, or null for the collector's open run
+ * @param minFree      writing stops when the folder's free space would drop below this
+ * @param maxRate      bytes per second per writer, 0 for as fast as the disk goes
+ * @param drainTimeout how long to wait after STOP for the collector to acknowledge everything
+ * @param outboxLimit  messages kept for the collector while it is away, beyond which samples are dropped
+ */
+public record AgentConfig(String id, Duration runtime, long chunkSize, long fileSize, Path dir, int writers,
+                          Duration heartbeat, Duration monitor, InetSocketAddress collector, ZooKeeperConfig zk,
+                          String run, boolean keepFiles, long minFree, long maxRate, Duration drainTimeout,
+                          int outboxLimit) {
+    /** Chunks below this are accepted with a warning: the exercise asks for about 10 MB. */
+    public static final long USUAL_CHUNK = 10L << 20;
+    public static final int MAX_CHUNK = 1 << 30;
+
+    public AgentConfig {
+        requireName(id, "--id");
+        if (run != null) {
+            requireName(run, "--run");
+        }
+        positive(runtime, "--runtime");
+        positive(heartbeat, "--heartbeat");
+        positive(monitor, "--monitor");
+        positive(drainTimeout, "--drain-timeout");
+        if (chunkSize <= 0 || chunkSize > MAX_CHUNK) {
+            throw new IllegalArgumentException("--chunk-size must be between 1 and 1G, not " + Sizes.format(chunkSize));
+        }
+        if (fileSize < chunkSize) {
+            throw new IllegalArgumentException("--file-size (" + Sizes.format(fileSize) + ") must be at least --chunk-size ("
+                    + Sizes.format(chunkSize) + ")");
+        }
+        Objects.requireNonNull(dir, "--dir is required");
+        if (writers < 1 || writers > 64) {
+            throw new IllegalArgumentException("--writers must be between 1 and 64, not " + writers);
+        }
+        if (collector == null && zk == null) {
+            throw new IllegalArgumentException("give --collector HOST:PORT or --zk to find the collector");
+        }
+        if (minFree < 0 || maxRate < 0) {
+            throw new IllegalArgumentException("--min-free and --max-rate cannot be negative");
+        }
+        if (outboxLimit < 16) {
+            throw new IllegalArgumentException("--buffer must be at least 16 messages, not " + outboxLimit);
+        }
+    }
+
+    private static void requireName(String value, String option) {
+        if (value == null || !value.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new IllegalArgumentException(option + " may hold only letters, digits, '.', '_' and '-' (at most 100), not '" + value + "'");
+        }
+    }
+
+    private static void positive(Duration d, String option) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(option + " must be positive");
+        }
+    }
+
+    /** Parses {@code host:port} for {@code --collector}. */
+    public static InetSocketAddress address(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        try {
+            if (colon <= 0) {
+                throw new NumberFormatException();
+            }
+            int port = Integer.parseInt(hostPort.substring(colon + 1));
+            if (port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return InetSocketAddress.createUnresolved(hostPort.substring(0, colon), port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--collector must be HOST:PORT, not '" + hostPort + "'");
+        }
+    }
+}

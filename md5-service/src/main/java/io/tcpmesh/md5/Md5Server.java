@@ -18,6 +18,7 @@ public final class Md5Server extends MinaTcpServer {
     private final Md5Config config;
     private final Md5Handler handler;
     private final Md5Stats stats;
+    private final ServiceOptions options;
 
     @Inject
     public Md5Server(Node node, ServiceOptions options, Md5Config config, Md5Handler handler, Md5Stats stats) {
@@ -25,14 +26,16 @@ public final class Md5Server extends MinaTcpServer {
         this.config = config;
         this.handler = handler;
         this.stats = stats;
+        this.options = options;
         acceptor().getSessionConfig().setIdleTime(IdleStatus.READER_IDLE, config.idleSeconds());
     }
 
     @Override
     public InetSocketAddress start() throws IOException {
         InetSocketAddress bound = super.start();
+        // the launcher names the node after start() returns: name it here the way it will
         log.info("[{}] md5 on port {}: idle timeout {}s, at most {} connections, hashing on {} threads",
-                node().name(), bound.getPort(), config.idleSeconds(), config.maxConnections(),
+                options.nodeId(node().service(), bound.getPort()), bound.getPort(), config.idleSeconds(), config.maxConnections(),
                 config.hashing() == Hashing.IO ? config.ioThreads() + " I/O" : config.ioThreads() + " executor");
         return bound;
     }

@@ -44,7 +44,6 @@ public final class ReportBuilder {
         long files = stop != null ? stop.files() : rollovers;
         long cpuMs = stop != null ? stop.totalCpuMs() : last != null ? last.totalCpuMs() : 0;
         long heartbeatMs = start != null ? start.heartbeatMs() : row.heartbeatMs();
-        long expectedBeats = heartbeatMs > 0 ? runtimeMs / heartbeatMs : 0;
 
         List<Point> series = new ArrayList<>();
         double min = Double.NaN;
@@ -76,7 +75,26 @@ public final class ReportBuilder {
                 bytes, files, rollovers, stop != null ? stop.chunks() : 0, mean, Double.isNaN(min) ? mean : min,
                 Double.isNaN(max) ? mean : max, stop != null ? stop.chunkMicros() : null, cpuMs,
                 series.isEmpty() ? 0 : cpuSum / series.size(), cpuMax, heap, rss, heartbeats,
-                Math.max(0, expectedBeats - heartbeats), stop != null ? stop.droppedSamples() : 0, errors, series);
+                missedHeartbeats(events, startedAt, stoppedAt, heartbeatMs), stop != null ? stop.droppedSamples() : 0, errors, series);
+    }
+
+    /** Heartbeats missing from the gaps between START, each HEARTBEAT and STOP (or the moment the agent was gone). */
+    static long missedHeartbeats(List<Store.EventRow> events, Long startedAt, Long stoppedAt, long heartbeatMs) {
+        if (heartbeatMs <= 0 || startedAt == null) {
+            return 0;
+        }
+        List<Long> times = new ArrayList<>();
+        times.add(startedAt);
+        events.stream().filter(e -> e.type().equals("HEARTBEAT")).map(Store.EventRow::at).sorted().forEach(times::add);
+        if (stoppedAt != null) {
+            times.add(stoppedAt);
+        }
+        long missed = 0;
+        for (int i = 1; i < times.size(); i++) {
+            long gap = times.get(i) - times.get(i - 1);
+            missed += Math.max(0, (long) Math.floor((double) gap / heartbeatMs - 0.5));
+        }
+        return missed;
     }
 
     private static RunReport.Totals totals(List<AgentReport> agents) {

@@ -1,0 +1,39 @@
+package io.tcpmesh.numbers;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.tcpmesh.coordination.bootstrap.Node;
+import io.tcpmesh.coordination.bootstrap.ServiceOptions;
+import io.tcpmesh.coordination.bootstrap.TcpService;
+import io.tcpmesh.numbers.store.MemorySessionStore;
+import io.tcpmesh.numbers.store.SessionStore;
+import io.tcpmesh.numbers.store.ZooKeeperSessionStore;
+import org.apache.curator.framework.CuratorFramework;
+
+/** Wires the numbers server: its configuration, its session store and the server itself. */
+public final class NumbersModule extends AbstractModule {
+    private final NumbersConfig config;
+
+    public NumbersModule(NumbersConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    protected void configure() {
+        bind(NumbersConfig.class).toInstance(config);
+        bind(TcpService.class).to(NumbersServer.class);
+    }
+
+    @Provides
+    @Singleton
+    SessionStore store(CuratorFramework client, Node node) {
+        return config.store() == StoreKind.MEMORY ? new MemorySessionStore() : new ZooKeeperSessionStore(client, node.service());
+    }
+
+    @Provides
+    @Singleton
+    NumbersServer server(Node node, ServiceOptions options, SessionStore store) {
+        return new NumbersServer(node, options.bindAddress(), config, store);
+    }
+}

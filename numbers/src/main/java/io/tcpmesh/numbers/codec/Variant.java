@@ -1,0 +1,13 @@
+package io.tcpmesh.numbers.codec;
+
+/** The two kinds of stream. */
+public enum Variant {
+    /** Seeded PRNG stream whose session the server keeps; ends with a CRC-32. */
+    STATEFUL,
+    /** {@code a, 2a, 4a, ...}; the client carries everything needed to resume; ends with the sum. */
+    STATELESS;
+
+    public String wire() {
+        return name().toLowerCase();
+    }
+}

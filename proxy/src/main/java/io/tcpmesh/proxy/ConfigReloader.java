@@ -1,0 +1,154 @@
+package io.tcpmesh.proxy;
+
+import io.tcpmesh.coordination.bootstrap.StopSignals;
+import io.tcpmesh.proxy.config.ProxyConfig;
+import io.tcpmesh.proxy.config.ProxyConfigParser;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reloads the configuration on SIGHUP, when the file changes, and when the ZooKeeper node (default
+ * {@code <root>/config/proxy}) is created, changed or deleted. The node, while it exists, takes precedence
+ * over the file. Every reload runs on one thread, in order; an invalid configuration leaves the running one
+ * in place, and is logged and counted.
+ */
+public final class ConfigReloader implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
+
+    private final ProxyServer server;
+    private final ProxySettings settings;
+    private final CuratorFramework client;
+    private final ExecutorService worker;
+    private final ScheduledExecutorService poller;
+    private final AtomicLong succeeded = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile String lastError = "";
+    private volatile String source = "file";
+    private volatile byte[] zkData;
+    private volatile String fileStamp;
+    private CuratorCache cache;
+
+    ConfigReloader(ProxyServer server, ProxySettings settings, CuratorFramework client) {
+        this.server = server;
+        this.settings = settings;
+        this.client = client;
+        this.worker = Executors.newSingleThreadExecutor(r -> daemon(r, "proxy-reload"));
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "proxy-config-watch"));
+    }
+
+    void start() {
+        fileStamp = stamp();
+        StopSignals.onHangup(() -> reload("SIGHUP"));
+        long every = settings.watchInterval().toMillis();
+        poller.scheduleWithFixedDelay(this::checkFile, every, every, TimeUnit.MILLISECONDS);
+        if (client != null) {
+            cache = CuratorCache.build(client, settings.configNode(), CuratorCache.Options.SINGLE_NODE_CACHE);
+            cache.listenable().addListener(CuratorCacheListener.builder()
+                    .forCreatesAndChanges((old, now) -> zooKeeperChanged(now))
+                    .forDeletes(old -> zooKeeperDeleted())
+                    .build(), worker);
+            cache.start();
+        }
+    }
+
+    /** Queues a reload from the current source; returns at once. */
+    public void reload(String why) {
+        worker.execute(() -> reloadNow(why));
+    }
+
+    private void checkFile() {
+        String now = stamp();
+        if (!Objects.equals(now, fileStamp)) {
+            fileStamp = now;
+            if (zkData != null) {
+                log.info("[{}] {} changed; ignored while ZooKeeper holds the configuration", server.name(), settings.configFile());
+            } else {
+                reload("file change");
+            }
+        }
+    }
+
+    private String stamp() {
+        try {
+            BasicFileAttributes a = Files.readAttributes(settings.configFile(), BasicFileAttributes.class);
+            return a.lastModifiedTime().toMillis() + "/" + a.size() + "/" + a.fileKey();
+        } catch (IOException e) {
+            return "missing";
+        }
+    }
+
+    private void zooKeeperChanged(ChildData data) {
+        zkData = data.getData() == null ? new byte[0] : data.getData();
+        reloadNow("ZooKeeper " + settings.configNode());
+    }
+
+    private void zooKeeperDeleted() {
+        zkData = null;
+        reloadNow("ZooKeeper " + settings.configNode() + " deleted, back to the file");
+    }
+
+    private void reloadNow(String why) {
+        byte[] zk = zkData;
+        try {
+            ProxyConfig next = zk != null
+                    ? ProxyConfigParser.parse(new String(zk, StandardCharsets.UTF_8), "ZooKeeper " + settings.configNode())
+                    : ProxyConfigParser.read(settings.configFile());
+            server.apply(next);
+            source = zk != null ? "ZooKeeper " + settings.configNode() : settings.configFile().toString();
+            succeeded.incrementAndGet();
+            log.info("[{}] configuration reloaded ({}): apps {}", server.name(), why,
+                    next.apps().stream().map(a -> a.name() + a.ports()).toList());
+        } catch (IOException | RuntimeException e) {
+            failed.incrementAndGet();
+            lastError = e.getMessage();
+            log.warn("[{}] reload ({}) rejected, running configuration kept: {}", server.name(), why, e.getMessage());
+        }
+    }
+
+    public long succeeded() {
+        return succeeded.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Where the running configuration came from. */
+    public String source() {
+        return source;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        if (cache != null) {
+            cache.close();
+        }
+        worker.shutdownNow();
+    }
+}

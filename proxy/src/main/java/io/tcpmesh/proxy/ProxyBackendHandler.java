@@ -1,0 +1,64 @@
+package io.tcpmesh.proxy;
+
+import org.apache.mina.core.buffer.IoBuffer;
+import org.apache.mina.core.service.IoHandlerAdapter;
+import org.apache.mina.core.session.IoSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Backend sessions: forwards what targets send back to their client. */
+final class ProxyBackendHandler extends IoHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ProxyBackendHandler.class);
+    private final ProxyServer server;
+
+    ProxyBackendHandler(ProxyServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public void sessionOpened(IoSession session) {
+        ProxyConnection pair = ProxyConnection.of(session);
+        if (pair == null) {
+            session.closeNow();
+        } else {
+            pair.backendOpened(session);
+        }
+    }
+
+    @Override
+    public void messageReceived(IoSession session, Object message) {
+        ProxyConnection pair = ProxyConnection.of(session);
+        if (pair.isBackend(session)) {
+            pair.fromBackend((IoBuffer) message);
+        }
+    }
+
+    @Override
+    public void messageSent(IoSession session, Object message) {
+        ProxyConnection.of(session).backendDrained();
+    }
+
+    @Override
+    public void inputClosed(IoSession session) {
+        ProxyConnection pair = ProxyConnection.of(session);
+        if (pair.isBackend(session)) {
+            pair.backendInputClosed();
+        } else {
+            session.closeNow();
+        }
+    }
+
+    @Override
+    public void sessionClosed(IoSession session) {
+        ProxyConnection pair = ProxyConnection.of(session);
+        if (pair != null && pair.isBackend(session)) {
+            pair.close("target closed");
+        }
+    }
+
+    @Override
+    public void exceptionCaught(IoSession session, Throwable cause) {
+        log.debug("[{}] backend session {}: {}", server.name(), session.getId(), cause.toString());
+        session.closeNow();
+    }
+}

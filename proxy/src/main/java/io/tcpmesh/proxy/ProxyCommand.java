@@ -1,0 +1,57 @@
+package io.tcpmesh.proxy;
+
+import io.tcpmesh.coordination.VersionProvider;
+import io.tcpmesh.coordination.bootstrap.Durations;
+import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
+import io.tcpmesh.coordination.bootstrap.ServiceOptions;
+import io.tcpmesh.proxy.config.ProxyConfig;
+import io.tcpmesh.proxy.config.ProxyConfigParser;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code proxy --config conf/proxy.json [--zk ...] [--admin-port 9000]}: the TCP proxy. */
+@Command(name = "proxy", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Listens on every port of every app in the configuration and forwards each connection to a live target:",
+                "a fixed host:port, or instances discovered in ZooKeeper (discovery:SERVICE, discovery:SERVICE?leader).",
+                "Reloads on SIGHUP, when the file changes, and from ZooKeeper <root>/config/proxy when that node exists.",
+                "Registers as service 'proxy' at its admin address. --port is not used: the apps' ports come from the file.",
+                "See docs/proxy.md."})
+public final class ProxyCommand implements Callable<Integer> {
+    @Mixin
+    ServiceOptions service = new ServiceOptions(9000);
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The JSON configuration file.")
+    Path config;
+
+    @Option(names = "--admin-port", paramLabel = "PORT",
+            description = "Port of the admin pages (/stats, /stats.json, /metrics, /health); 0 picks a free one. Registered in ZooKeeper (default: ${DEFAULT-VALUE}).")
+    int adminPort = 9000;
+
+    @Option(names = "--admin-bind", paramLabel = "ADDRESS", description = "Address of the admin pages (default: ${DEFAULT-VALUE}).")
+    String adminBind = "127.0.0.1";
+
+    @Option(names = "--watch-interval", paramLabel = "DURATION", converter = Durations.class,
+            description = "How often the configuration file is checked for changes (default: 1s).")
+    Duration watchInterval = Duration.ofSeconds(1);
+
+    @Option(names = "--config-node", paramLabel = "PATH",
+            description = "ZooKeeper node, under --zk-root, whose JSON overrides the file while it exists (default: ${DEFAULT-VALUE}).")
+    String configNode = ProxySettings.DEFAULT_CONFIG_NODE;
+
+    public static void main(String[] args) {
+        ServiceLauncher.main(new ProxyCommand(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ProxySettings settings = new ProxySettings(config, adminBind, adminPort, watchInterval, configNode);
+        ProxyConfig initial = ProxyConfigParser.read(config);
+        service.port(adminPort);
+        return ServiceLauncher.serve("proxy", service, new ProxyModule(settings, initial));
+    }
+}

@@ -1,0 +1,308 @@
+package io.tcpmesh.proxy;
+
+import io.tcpmesh.proxy.routing.ProxiedApp;
+import io.tcpmesh.proxy.routing.Target;
+import org.apache.mina.core.buffer.IoBuffer;
+import org.apache.mina.core.future.ConnectFuture;
+import org.apache.mina.core.future.WriteFuture;
+import org.apache.mina.core.service.IoProcessor;
+import org.apache.mina.core.session.AttributeKey;
+import org.apache.mina.core.session.IoSession;
+import org.apache.mina.transport.socket.nio.NioSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One proxied connection: a client session, and the backend session it is forwarded to.
+ *
+ * <p>Threads: the client's events run on the client's I/O thread, the backend's on the backend's; both
+ * may be different MINA processors. Only the connect phase (pending bytes, choosing the target) takes the
+ * lock; forwarding does not. Read buffers from MINA are handed to the other session as they are.
+ *
+ * <p>Half-close: when one side's input closes (FIN), reads on it are suspended (or the selector spins on the
+ * closed input) and, once the last write to the other side has reached the socket, that socket's output is
+ * shut down, so the FIN follows every byte before it. The pair closes when both directions are done.
+ *
+ * <p>Backpressure: a side stops being read while the other side has more than {@link #HIGH_WATER} bytes
+ * queued, and is read again when that falls to {@link #LOW_WATER}.
+ */
+final class ProxyConnection {
+    static final AttributeKey PAIR = new AttributeKey(ProxyConnection.class, "pair");
+    static final AttributeKey FUTURE = new AttributeKey(ProxyConnection.class, "future");
+    static final int HIGH_WATER = 256 * 1024;
+    static final int LOW_WATER = HIGH_WATER / 2;
+    static final int PENDING_LIMIT = 64 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(ProxyConnection.class);
+
+    private final ProxyServer server;
+    private final IoSession client;
+    private final ProxiedApp app;
+    private final List<Target> plan;
+    private int attempt;
+    private ArrayDeque<IoBuffer> pending = new ArrayDeque<>();
+    private int pendingBytes;
+    private ConnectFuture connecting;
+    private Target connectingTarget;
+    private volatile IoSession backend;
+    private volatile Target target;
+    private volatile boolean clientEof;
+    private volatile WriteFuture lastToBackend;
+    private volatile WriteFuture lastToClient;
+    private final AtomicBoolean clientPaused = new AtomicBoolean();
+    private final AtomicBoolean backendPaused = new AtomicBoolean();
+    private final AtomicInteger outputsShut = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    ProxyConnection(ProxyServer server, IoSession client, ProxiedApp app) {
+        this.server = server;
+        this.client = client;
+        this.app = app;
+        this.plan = app.plan();
+    }
+
+    static ProxyConnection of(IoSession session) {
+        return (ProxyConnection) session.getAttribute(PAIR);
+    }
+
+    // ---- connect phase
+
+    synchronized void connectNext() {
+        while (attempt < plan.size() && !closed.get()) {
+            Target t = plan.get(attempt++);
+            if (attempt > 1) {
+                t.retried();
+            }
+            InetSocketAddress address = t.address();
+            if (address == null) {
+                if (t.resolutionTried()) {
+                    t.connectFailed();
+                    t.markDown("unresolvable host", System.currentTimeMillis());
+                    log.debug("[{}] {} session {}: target {} does not resolve; trying the next", server.name(), app.name(), client.getId(), t);
+                }
+                continue;
+            }
+            // the backend's sessionOpened waits for this lock, so it always finds `connecting` set
+            ConnectFuture f = server.connector().connect(address, (s, fut) -> {
+                s.setAttribute(PAIR, this);
+                s.setAttribute(FUTURE, fut);
+            });
+            connecting = f;
+            connectingTarget = t;
+            ScheduledFuture<?> timeout = server.timer().schedule(() -> {
+                f.cancel();
+            }, app.config().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            f.addListener(done -> connectDone((ConnectFuture) done, t, timeout));
+            return;
+        }
+        if (!closed.get()) {
+            app.failed();
+            log.warn("[{}] {} session {} from {}: no target took the connection (tried {})", server.name(), app.name(),
+                    client.getId(), client.getRemoteAddress(), plan);
+            client.closeNow();
+        }
+    }
+
+    private void connectDone(ConnectFuture f, Target t, ScheduledFuture<?> timeout) {
+        timeout.cancel(false);
+        if (f.isConnected()) {
+            return; // backendOpened took it, on the backend's I/O thread
+        }
+        synchronized (this) {
+            if (f != connecting || closed.get()) {
+                return; // the client left while connecting: not the target's fault
+            }
+        }
+        String why = f.isCanceled() ? "connect timeout after " + app.config().connectTimeout().toMillis() + " ms"
+                : String.valueOf(f.getException());
+        t.connectFailed();
+        t.markDown(why, System.currentTimeMillis());
+        log.info("[{}] {} session {}: target {} failed ({}); trying the next", server.name(), app.name(), client.getId(), t, why);
+        connectNext();
+    }
+
+    /** The backend connected; runs on its I/O thread before any of its reads. */
+    synchronized void backendOpened(IoSession session) {
+        if (closed.get() || session.getAttribute(FUTURE) != connecting) {
+            session.closeNow(); // the client left, or this attempt had timed out
+            return;
+        }
+        connecting = null;
+        Target t = connectingTarget;
+        t.connected();
+        target = t;
+        for (IoBuffer buf = pending.poll(); buf != null; buf = pending.poll()) {
+            t.bytesIn(buf.remaining());
+            lastToBackend = session.write(buf);
+        }
+        pending = null;
+        backend = session; // after the pending bytes: the client thread writes directly from now on
+        if (clientEof) {
+            shutdownOutputAfter(session, lastToBackend);
+        } else if (clientPaused.get()) {
+            resume(client, clientPaused);
+        }
+    }
+
+    boolean isBackend(IoSession session) {
+        return backend == session;
+    }
+
+    // ---- forwarding
+
+    void fromClient(IoBuffer buf) {
+        IoSession b = backend;
+        if (b == null) {
+            synchronized (this) {
+                b = backend;
+                if (b == null) {
+                    pending.add(buf);
+                    pendingBytes += buf.remaining();
+                    if (pendingBytes > PENDING_LIMIT && clientPaused.compareAndSet(false, true)) {
+                        client.suspendRead();
+                    }
+                    return;
+                }
+            }
+        }
+        target.bytesIn(buf.remaining());
+        lastToBackend = b.write(buf);
+        if (b.getScheduledWriteBytes() > HIGH_WATER) {
+            pause(client, clientPaused, b);
+        }
+    }
+
+    void fromBackend(IoBuffer buf) {
+        target.bytesOut(buf.remaining());
+        lastToClient = client.write(buf);
+        if (client.getScheduledWriteBytes() > HIGH_WATER) {
+            pause(backend, backendPaused, client);
+        }
+    }
+
+    /** The client took bytes: read the backend again if it was paused and the queue is short now. */
+    void clientDrained() {
+        if (backendPaused.get() && client.getScheduledWriteBytes() <= LOW_WATER) {
+            resume(backend, backendPaused);
+        }
+    }
+
+    void backendDrained() {
+        IoSession b = backend;
+        if (clientPaused.get() && b != null && b.getScheduledWriteBytes() <= LOW_WATER) {
+            resume(client, clientPaused);
+        }
+    }
+
+    private static void pause(IoSession reader, AtomicBoolean paused, IoSession writer) {
+        if (paused.compareAndSet(false, true)) {
+            reader.suspendRead();
+        }
+        // the writer may have drained between the check and the suspend
+        if (writer.getScheduledWriteBytes() <= LOW_WATER) {
+            resume(reader, paused);
+        }
+    }
+
+    private static void resume(IoSession reader, AtomicBoolean paused) {
+        if (paused.compareAndSet(true, false)) {
+            reader.resumeRead();
+            // resumeRead changes the interest set without waking the reader's selector, which would then
+            // notice only at its next 1 s timeout; an (empty) flush request wakes it
+            wake(reader);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void wake(IoSession session) {
+        if (session instanceof NioSession nio) {
+            ((IoProcessor<NioSession>) nio.getProcessor()).flush(nio);
+        }
+    }
+
+    // ---- half-close
+
+    void clientInputClosed() {
+        client.suspendRead();
+        IoSession b;
+        synchronized (this) {
+            clientEof = true;
+            b = backend;
+        }
+        if (b != null) {
+            shutdownOutputAfter(b, lastToBackend);
+        }
+    }
+
+    void backendInputClosed() {
+        IoSession b = backend;
+        b.suspendRead();
+        shutdownOutputAfter(client, lastToClient);
+    }
+
+    private void shutdownOutputAfter(IoSession session, WriteFuture last) {
+        if (last == null) {
+            shutdownOutput(session);
+        } else {
+            last.addListener(f -> shutdownOutput(session));
+        }
+    }
+
+    private void shutdownOutput(IoSession session) {
+        try {
+            // MINA has no half-close: shut the socket's output under it, once its queue has been written
+            ((SocketChannel) ((NioSession) session).getChannel()).shutdownOutput();
+        } catch (IOException | RuntimeException e) {
+            log.debug("[{}] {} session {}: shutdownOutput failed: {}", server.name(), app.name(), session.getId(), e.toString());
+            session.closeNow();
+        }
+        if (outputsShut.incrementAndGet() == 2) {
+            close("both sides done");
+        }
+    }
+
+    // ---- end
+
+    void idle() {
+        log.info("[{}] {} session {} from {} closed: idle for {} s", server.name(), app.name(), client.getId(),
+                client.getRemoteAddress(), app.config().idleTimeout().toSeconds());
+        client.closeNow();
+        IoSession b = backend;
+        if (b != null) {
+            b.closeNow();
+        }
+    }
+
+    /** Either session closed (or both directions are done): close the other after its queue, release counters. */
+    void close(String why) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        log.debug("[{}] {} session {} closed: {}", server.name(), app.name(), client.getId(), why);
+        ConnectFuture c;
+        IoSession b;
+        synchronized (this) {
+            c = connecting;
+            b = backend;
+        }
+        if (b == null && c != null) {
+            c.cancel();
+        }
+        client.closeOnFlush();
+        if (b != null) {
+            b.closeOnFlush();
+            target.disconnected();
+        }
+        app.released();
+        server.released();
+    }
+}

@@ -1,0 +1,100 @@
+package io.tcpmesh.proxy;
+
+import io.tcpmesh.proxy.routing.ProxiedApp;
+import org.apache.mina.core.buffer.IoBuffer;
+import org.apache.mina.core.service.IoHandlerAdapter;
+import org.apache.mina.core.session.IdleStatus;
+import org.apache.mina.core.session.IoSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+
+/** Client sessions on every app port: admits, starts the connect, forwards to the backend. */
+final class ProxyFrontendHandler extends IoHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ProxyFrontendHandler.class);
+    private final ProxyServer server;
+
+    ProxyFrontendHandler(ProxyServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public void sessionCreated(IoSession session) {
+        int port = ((InetSocketAddress) session.getLocalAddress()).getPort();
+        ProxiedApp app = server.appOnPort(port);
+        if (app == null) {
+            session.closeNow();
+            return;
+        }
+        if (!server.admit()) {
+            app.rejected();
+            log.warn("[{}] {} session {} from {} refused: global MaxConnections reached", server.name(), app.name(),
+                    session.getId(), session.getRemoteAddress());
+            session.closeNow();
+            return;
+        }
+        if (!app.admit()) {
+            server.released();
+            log.warn("[{}] {} session {} from {} refused: app MaxConnections {} reached", server.name(), app.name(),
+                    session.getId(), session.getRemoteAddress(), app.config().maxConnections());
+            session.closeNow();
+            return;
+        }
+        long idle = app.config().idleTimeout().toSeconds();
+        if (idle > 0) {
+            session.getConfig().setIdleTime(IdleStatus.BOTH_IDLE, (int) Math.min(idle, Integer.MAX_VALUE));
+        }
+        ProxyConnection pair = new ProxyConnection(server, session, app);
+        session.setAttribute(ProxyConnection.PAIR, pair);
+        pair.connectNext();
+    }
+
+    @Override
+    public void messageReceived(IoSession session, Object message) {
+        ProxyConnection pair = ProxyConnection.of(session);
+        if (pair != null) {
+            pair.fromClient((IoBuffer) message);
+        }
+    }
+
+    @Override
+    public void messageSent(IoSession session, Object message) {
+        ProxyConnection pair = ProxyConnection.of(session);
+        if (pair != null) {
+            pair.clientDrained();
+        }
+    }
+
+    @Override
+    public void inputClosed(IoSession session) {
+        ProxyConnection pair = ProxyConnection.of(session);
+        if (pair == null) {
+            session.closeNow();
+        } else {
+            pair.clientInputClosed();
+        }
+    }
+
+    @Override
+    public void sessionIdle(IoSession session, IdleStatus status) {
+        ProxyConnection pair = ProxyConnection.of(session);
+        if (pair != null) {
+            pair.idle();
+        }
+    }
+
+    @Override
+    public void sessionClosed(IoSession session) {
+        ProxyConnection pair = ProxyConnection.of(session);
+        if (pair != null) {
+            pair.close("client closed");
+        }
+    }
+
+    @Override
+    public void exceptionCaught(IoSession session, Throwable cause) {
+        log.debug("[{}] client session {}: {}", server.name(), session.getId(), cause.toString());
+        session.closeNow();
+    }
+}

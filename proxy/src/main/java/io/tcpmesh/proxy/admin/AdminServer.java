@@ -1,0 +1,119 @@
+package io.tcpmesh.proxy.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.tcpmesh.proxy.ProxyServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The admin HTTP server (JDK's), on two threads of its own: {@code /health}, {@code /metrics} (Prometheus
+ * text), {@code /stats} (HTML, refreshing itself) and {@code /stats.json} (also {@code /stats?format=json}).
+ */
+public final class AdminServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ProxyServer proxy;
+    private final InetSocketAddress address;
+    private ProxyMetrics metrics;
+    private HttpServer http;
+    private ExecutorService executor;
+
+    public AdminServer(ProxyServer proxy, InetSocketAddress address) {
+        this.proxy = proxy;
+        this.address = address;
+    }
+
+    public InetSocketAddress start() throws IOException {
+        metrics = new ProxyMetrics(proxy);
+        try {
+            http = HttpServer.create(address, 64);
+        } catch (BindException e) {
+            throw (BindException) new BindException("admin port: cannot bind " + address.getAddress().getHostAddress()
+                    + ":" + address.getPort() + ": " + e.getMessage()).initCause(e);
+        }
+        executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "proxy-admin");
+            t.setDaemon(true);
+            return t;
+        });
+        http.setExecutor(executor);
+        http.createContext("/health", this::health);
+        http.createContext("/metrics", this::metrics);
+        http.createContext("/stats.json", ex -> send(ex, 200, "application/json", json()));
+        http.createContext("/stats", ex -> {
+            String q = ex.getRequestURI().getQuery();
+            if (q != null && q.contains("format=json")) {
+                send(ex, 200, "application/json", json());
+            } else {
+                send(ex, 200, "text/html; charset=utf-8", StatsPage.render(proxy).getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        http.createContext("/", ex -> send(ex, 404, "text/plain", "try /stats, /stats.json, /metrics or /health\n".getBytes(StandardCharsets.UTF_8)));
+        http.start();
+        return http.getAddress();
+    }
+
+    private void health(HttpExchange ex) throws IOException {
+        boolean ok = !proxy.isStopping();
+        send(ex, ok ? 200 : 503, "text/plain", (ok ? "ok\n" : "draining\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void metrics(HttpExchange ex) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        metrics.write(out);
+        send(ex, 200, metrics.contentType(), out.toByteArray());
+    }
+
+    private byte[] json() throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("node", proxy.node().name());
+        m.put("state", proxy.isStopping() ? "draining" : "running");
+        m.put("activeConnections", proxy.activeConnections());
+        m.put("maxConnections", proxy.config().maxConnections());
+        m.put("rejectedConnections", proxy.rejectedConnections());
+        m.put("queuedBytes", proxy.queuedBytes());
+        m.put("configSource", proxy.reloader().source());
+        m.put("reloadsOk", proxy.reloader().succeeded());
+        m.put("reloadsFailed", proxy.reloader().failed());
+        m.put("lastReloadError", proxy.reloader().lastError());
+        m.put("apps", proxy.stats());
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        try (ex) {
+            ex.getResponseHeaders().set("Content-Type", type);
+            ex.getResponseHeaders().set("Cache-Control", "no-store");
+            ex.sendResponseHeaders(status, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("admin response failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (http != null) {
+            http.stop(0);
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+}

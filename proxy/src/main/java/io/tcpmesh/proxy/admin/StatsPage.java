@@ -1,0 +1,63 @@
+package io.tcpmesh.proxy.admin;
+
+import io.tcpmesh.proxy.ProxyServer;
+import io.tcpmesh.proxy.routing.AppStats;
+import io.tcpmesh.proxy.routing.TargetStats;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** The HTML stats page, in the spirit of HAProxy's: one table per app, one row per target; refreshes itself. */
+final class StatsPage {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    private StatsPage() {
+    }
+
+    static String render(ProxyServer server) {
+        StringBuilder h = new StringBuilder(4096);
+        h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"2\">")
+                .append("<title>tcpmesh proxy ").append(esc(server.node().name())).append("</title><style>")
+                .append("body{font-family:monospace;font-size:13px}table{border-collapse:collapse;margin-bottom:1em}")
+                .append("th,td{border:1px solid #999;padding:2px 6px;text-align:right}th{background:#ccd}")
+                .append("td.l{text-align:left}tr.up{background:#c0f0c0}tr.down{background:#f0c0c0}tr.gone{background:#ddd}")
+                .append("caption{text-align:left;font-weight:bold;background:#88a;color:#fff;padding:2px 6px}</style></head><body>");
+        h.append("<h2>tcpmesh proxy ").append(esc(server.node().name())).append("</h2><p>")
+                .append(server.isStopping() ? "<b>draining</b>" : "running")
+                .append(" &middot; open connections ").append(server.activeConnections())
+                .append(" (global cap ").append(server.config().maxConnections()).append(", refused ")
+                .append(server.rejectedConnections()).append(") &middot; queued bytes ").append(server.queuedBytes())
+                .append(" &middot; configuration from ").append(esc(server.reloader().source()))
+                .append(" &middot; reloads ok ").append(server.reloader().succeeded())
+                .append(", failed ").append(server.reloader().failed());
+        if (!server.reloader().lastError().isEmpty()) {
+            h.append("<br>last reload error: ").append(esc(server.reloader().lastError()));
+        }
+        h.append(" &middot; <a href=\"/stats.json\">json</a> &middot; <a href=\"/metrics\">metrics</a></p>");
+        for (AppStats a : server.stats()) {
+            h.append("<table><caption>").append(esc(a.name())).append(" &middot; ports ").append(a.ports())
+                    .append(" &middot; ").append(a.balancing()).append(" &middot; open ").append(a.active())
+                    .append(" &middot; total ").append(a.total()).append(" &middot; refused ").append(a.rejected())
+                    .append(" &middot; failed ").append(a.failed()).append("</caption>")
+                    .append("<tr><th>target</th><th>origin</th><th>status</th><th>last change (UTC)</th><th>why</th>")
+                    .append("<th>cur</th><th>total</th><th>bytes in</th><th>bytes out</th><th>conn fail</th><th>retries</th></tr>");
+            for (TargetStats t : a.targets()) {
+                h.append("<tr class=\"").append(t.state()).append("\"><td class=l>").append(esc(t.target()))
+                        .append("</td><td class=l>").append(esc(t.origin())).append("</td><td class=l>")
+                        .append(t.state().toUpperCase()).append("</td><td class=l>")
+                        .append(TIME.format(Instant.ofEpochMilli(t.lastChange()))).append("</td><td class=l>")
+                        .append(esc(t.reason())).append("</td><td>").append(t.active()).append("</td><td>")
+                        .append(t.total()).append("</td><td>").append(t.bytesIn()).append("</td><td>")
+                        .append(t.bytesOut()).append("</td><td>").append(t.connectFailures()).append("</td><td>")
+                        .append(t.retries()).append("</td></tr>");
+            }
+            h.append("</table>");
+        }
+        return h.append("</body></html>").toString();
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

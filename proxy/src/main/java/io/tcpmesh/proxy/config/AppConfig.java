@@ -1,0 +1,64 @@
+package io.tcpmesh.proxy.config;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One app of the configuration: the ports it listens on and the targets it forwards to.
+ *
+ * @param name           unique name, used in logs, stats and metrics
+ * @param ports          ports to listen on (0 picks a free one, for tests)
+ * @param targets        where connections go, tried in balancing order
+ * @param balancing      how the first target is chosen
+ * @param connectTimeout how long one connection attempt to one target may take
+ * @param idleTimeout    a connection with no bytes either way for this long is closed; zero disables
+ * @param maxConnections open connections above this are closed at once (0: no app limit)
+ */
+public record AppConfig(String name, List<Integer> ports, List<TargetSpec> targets, Balancing balancing,
+                        Duration connectTimeout, Duration idleTimeout, int maxConnections) {
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+
+    public AppConfig {
+        Objects.requireNonNull(name, "Name cannot be null");
+        if (!name.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new IllegalArgumentException("Name '" + name + "' may hold only letters, digits, '.', '_' and '-'");
+        }
+        ports = List.copyOf(Objects.requireNonNull(ports, "Ports cannot be null"));
+        if (ports.isEmpty()) {
+            throw new IllegalArgumentException("Ports: list at least one port");
+        }
+        var seen = new HashSet<Integer>();
+        for (int p : ports) {
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException("Ports: " + p + " is not in 1..65535");
+            }
+            if (p != 0 && !seen.add(p)) {
+                throw new IllegalArgumentException("Ports: " + p + " is listed twice");
+            }
+        }
+        targets = List.copyOf(Objects.requireNonNull(targets, "Targets cannot be null"));
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("Targets: list at least one target");
+        }
+        balancing = balancing == null ? Balancing.ROUND_ROBIN : balancing;
+        connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
+        if (connectTimeout.isZero() || connectTimeout.isNegative()) {
+            throw new IllegalArgumentException("ConnectTimeout must be positive");
+        }
+        idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
+        if (idleTimeout.isNegative()) {
+            throw new IllegalArgumentException("IdleTimeout cannot be negative");
+        }
+        if (maxConnections < 0) {
+            throw new IllegalArgumentException("MaxConnections cannot be negative");
+        }
+    }
+
+    /** A minimal app, as the original exercise's file describes one. */
+    public static AppConfig of(String name, List<Integer> ports, List<String> targets) {
+        return new AppConfig(name, ports, targets.stream().map(TargetSpec::parse).toList(), null, null, null, 0);
+    }
+}

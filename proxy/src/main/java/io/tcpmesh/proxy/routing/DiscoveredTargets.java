@@ -1,0 +1,83 @@
+package io.tcpmesh.proxy.routing;
+
+import io.tcpmesh.coordination.Instance;
+import io.tcpmesh.coordination.ServiceWatch;
+import io.tcpmesh.proxy.config.TargetSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The targets one {@code discovery:SERVICE[?leader]} entry stands for, kept current by the service's watch.
+ * An instance that leaves ZooKeeper leaves rotation at once; while ZooKeeper is unreachable the watch keeps
+ * the last instances it knew.
+ */
+final class DiscoveredTargets implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DiscoveredTargets.class);
+
+    private final TargetSpec.Discovery spec;
+    private final ServiceWatch watch;
+    private final Runnable onChange;
+    private final String logName;
+    private final Consumer<List<Instance>> listener = this::update;
+    private volatile Map<String, Target> targets = Map.of();
+
+    DiscoveredTargets(TargetSpec.Discovery spec, ServiceWatch watch, String logName, Runnable onChange) {
+        this.spec = spec;
+        this.watch = watch;
+        this.onChange = onChange;
+        this.logName = logName;
+        watch.addListener(listener);
+    }
+
+    TargetSpec.Discovery spec() {
+        return spec;
+    }
+
+    List<Target> targets() {
+        return List.copyOf(targets.values());
+    }
+
+    private synchronized void update(List<Instance> instances) {
+        Map<String, Target> old = targets;
+        Map<String, Target> now = new LinkedHashMap<>();
+        for (Instance i : watch.allInstances()) {
+            if (spec.leaderOnly() && !"true".equals(i.details().attribute("leader"))) {
+                continue;
+            }
+            int port = spec.leaderOnly() ? masterPort(i) : i.port();
+            String key = i.host() + ":" + port;
+            Target t = old.get(key);
+            now.put(key, t != null ? t : new Target(i.host(), port, i.id()));
+        }
+        long time = System.currentTimeMillis();
+        old.forEach((key, t) -> {
+            if (!now.containsKey(key)) {
+                t.markGone(time);
+            }
+        });
+        if (!now.keySet().equals(old.keySet())) {
+            log.info("[{}] {}: targets now {}", logName, spec.text(), now.keySet());
+        }
+        targets = now;
+        onChange.run();
+    }
+
+    private static int masterPort(Instance i) {
+        String mp = i.details().attribute("masterPort");
+        try {
+            return mp == null ? i.port() : Integer.parseInt(mp);
+        } catch (NumberFormatException e) {
+            return i.port();
+        }
+    }
+
+    @Override
+    public void close() {
+        watch.removeListener(listener);
+    }
+}

@@ -1,0 +1,73 @@
+package io.tcpmesh.proxy.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProxyConfigParserTest {
+
+    @Test
+    void originalExerciseFileParsesAsWritten() throws Exception {
+        String json;
+        try (InputStream in = getClass().getResourceAsStream("/fly-original.json")) {
+            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        ProxyConfig config = ProxyConfigParser.parse(json, "fly-original.json");
+        assertThat(config.apps()).extracting(AppConfig::name).containsExactly("five-thousand", "six-thousand", "seven-thousand");
+        AppConfig six = config.app("six-thousand");
+        assertThat(six.ports()).containsExactly(6001, 6200, 6300, 6400);
+        assertThat(six.targets()).contains(new TargetSpec.Static("bad.target.for.testing", 6003));
+        assertThat(six.balancing()).isEqualTo(Balancing.ROUND_ROBIN);
+        assertThat(six.connectTimeout()).isEqualTo(AppConfig.DEFAULT_CONNECT_TIMEOUT);
+        assertThat(config.maxConnections()).isEqualTo(ProxyConfig.DEFAULT_MAX_CONNECTIONS);
+    }
+
+    @Test
+    void extensionsParse() {
+        ProxyConfig config = ProxyConfigParser.parse("""
+                {"MaxConnections": 100, "Apps": [{"Name": "md5", "Ports": [7000], "Targets": ["discovery:md5", "[::1]:7001"],
+                  "Balancing": "least-connections", "ConnectTimeout": "500ms", "IdleTimeout": 30000, "MaxConnections": 10},
+                  {"Name": "echo", "Ports": [8000], "Targets": ["discovery:echo?leader"]}]}""", "t");
+        AppConfig md5 = config.app("md5");
+        assertThat(md5.targets()).containsExactly(new TargetSpec.Discovery("md5", false), new TargetSpec.Static("::1", 7001));
+        assertThat(md5.balancing()).isEqualTo(Balancing.LEAST_CONNECTIONS);
+        assertThat(md5.connectTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(md5.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(md5.maxConnections()).isEqualTo(10);
+        assertThat(config.app("echo").targets()).containsExactly(new TargetSpec.Discovery("echo", true));
+        assertThat(config.maxConnections()).isEqualTo(100);
+    }
+
+    @Test
+    void unknownKeyGetsDidYouMean() {
+        assertThatThrownBy(() -> ProxyConfigParser.parse("{\"Apps\":[{\"Name\":\"a\",\"Port\":[1],\"Targets\":[\"h:1\"]}]}", "conf/p.json"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("conf/p.json: app 'a': key 'Port': unknown key (did you mean 'Ports'?)");
+        assertThatThrownBy(() -> ProxyConfigParser.parse("{\"apps\":[]}", "p"))
+                .hasMessage("p: key 'apps': unknown key (did you mean 'Apps'?)");
+        assertThatThrownBy(() -> ProxyConfigParser.parse("{\"Apps\":[], \"Zebra\": 1}", "p"))
+                .hasMessageContaining("key 'Zebra': unknown key; known keys: Apps, MaxConnections");
+    }
+
+    @Test
+    void errorsNameAppKeyAndProblem() {
+        for (var c : List.of(
+                List.of("{\"Apps\":[{\"Name\":\"a\",\"Ports\":[70000],\"Targets\":[\"h:1\"]}]}", "p: app 'a': key 'Ports': 70000 is not in 1..65535"),
+                List.of("{\"Apps\":[{\"Name\":\"a\",\"Ports\":[1],\"Targets\":[\"nohost\"]}]}", "p: app 'a': key 'Targets': 'nohost' is not HOST:PORT or discovery:SERVICE"),
+                List.of("{\"Apps\":[{\"Name\":\"a\",\"Ports\":[1],\"Targets\":[\"h:1\"],\"Balancing\":\"random\"}]}", "p: app 'a': key 'Balancing': 'random' is not one of round-robin, least-connections"),
+                List.of("{\"Apps\":[{\"Name\":\"a\",\"Ports\":[1],\"Targets\":[]}]}", "p: app 'a': key 'Targets': list at least one target"),
+                List.of("{\"Apps\":[{\"Name\":\"a\",\"Ports\":[1],\"Targets\":[\"h:1\"],\"ConnectTimeout\":\"soon\"}]}", "p: app 'a': key 'ConnectTimeout': 'soon' is not a duration: write a whole number and a unit, such as 500ms, 5s, 2m or 1h"),
+                List.of("{\"Apps\":[{\"Ports\":[1],\"Targets\":[\"h:1\"]}]}", "p: app #1: key 'Name': missing or not a string"),
+                List.of("{\"Apps\":[{\"Name\":\"a\",\"Ports\":[1],\"Targets\":[\"h:1\"]},{\"Name\":\"b\",\"Ports\":[1],\"Targets\":[\"h:1\"]}]}", "p: app 'b': key 'Ports': port 1 is already used by app 'a'"),
+                List.of("{\"Apps\":[{\"Name\":\"a\",\"Ports\":[1],\"Targets\":[\"discovery:echo?follower\"]}]}", "p: app 'a': key 'Targets': 'discovery:echo?follower': the only option after '?' is 'leader'"))) {
+            assertThatThrownBy(() -> ProxyConfigParser.parse(c.get(0), "p")).as(c.get(0)).hasMessage(c.get(1));
+        }
+        assertThatThrownBy(() -> ProxyConfigParser.parse("{\"Apps\": [", "p")).hasMessageStartingWith("p: not valid JSON");
+    }
+}

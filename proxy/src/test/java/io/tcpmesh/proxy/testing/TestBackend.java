@@ -1,0 +1,148 @@
+package io.tcpmesh.proxy.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A plain-socket backend for the proxy's tests, one thread per connection, on a free loopback port.
+ * ECHO echoes; MD5 reads until the client half-closes and answers the digest in hex and a newline;
+ * FLOOD writes {@code floodBytes} as fast as the socket takes them, then closes.
+ */
+public final class TestBackend implements AutoCloseable {
+    public enum Mode { ECHO, MD5, FLOOD }
+
+    private final Mode mode;
+    private final ServerSocket server;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicLong written = new AtomicLong();
+    private volatile long floodBytes = 32L << 20;
+    private volatile boolean closed;
+
+    public TestBackend(Mode mode) throws IOException {
+        this(mode, 0);
+    }
+
+    public TestBackend(Mode mode, int port) throws IOException {
+        this.mode = mode;
+        this.server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+        Thread t = new Thread(this::acceptLoop, "backend-" + mode + "-" + port());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    public TestBackend floodBytes(long n) {
+        floodBytes = n;
+        return this;
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public String target() {
+        return "127.0.0.1:" + port();
+    }
+
+    /** Connections accepted so far. */
+    public int accepted() {
+        return accepted.get();
+    }
+
+    /** Bytes written by FLOOD so far. */
+    public long written() {
+        return written.get();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket s = server.accept();
+                accepted.incrementAndGet();
+                open.add(s);
+                Thread t = new Thread(() -> serve(s), "backend-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        try (s) {
+            s.setTcpNoDelay(true);
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            switch (mode) {
+                case ECHO -> {
+                    byte[] buf = new byte[16384];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        out.write(buf, 0, n);
+                    }
+                }
+                case MD5 -> {
+                    MessageDigest md5 = MessageDigest.getInstance("MD5");
+                    byte[] buf = new byte[16384];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        md5.update(buf, 0, n);
+                    }
+                    out.write((HexFormat.of().formatHex(md5.digest()) + "\n").getBytes(StandardCharsets.US_ASCII));
+                }
+                case FLOOD -> {
+                    byte[] buf = new byte[65536];
+                    long left = floodBytes;
+                    while (left > 0) {
+                        int n = (int) Math.min(buf.length, left);
+                        out.write(buf, 0, n);
+                        written.addAndGet(n);
+                        left -= n;
+                    }
+                }
+            }
+            out.flush();
+            s.shutdownOutput();
+            // wait for the peer's close, so nothing is reset under it
+            while (in.read() >= 0) {
+                // discard
+            }
+        } catch (Exception e) {
+            // peer gone or backend closed
+        } finally {
+            open.remove(s);
+        }
+    }
+
+    /** Stops accepting and resets every open connection, as a crash would. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (Socket s : open) {
+            try {
+                s.setSoLinger(true, 0);
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}

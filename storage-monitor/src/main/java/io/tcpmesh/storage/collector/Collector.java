@@ -311,6 +311,12 @@ public final class Collector implements AutoCloseable {
         log.warn("[{}] session {} from {} ({}): {}; closing it", node.name(), session.getId(), session.getRemoteAddress(), who, error);
         session.write(new Message.Error(error));
         session.closeOnFlush();
+        RunState run = s.run == null ? null : runs.get(s.run);
+        AgentState agent = run == null ? null : run.agents.get(s.agent);
+        if (agent != null && agent.session == session && agent.status == Status.RUNNING) {
+            agent.session = null;
+            gone(run, agent, "session closed on a protocol error: " + error, now);
+        }
     }
 
     private void tickSafely() {
@@ -339,8 +345,11 @@ public final class Collector implements AutoCloseable {
     }
 
     private void check(RunState run, AgentState agent, long now) {
-        if (agent.session == null && agent.disconnectedAt >= 0 && now - agent.disconnectedAt > MISSED_TO_GONE * agent.heartbeatMs) {
-            gone(run, agent, "connection lost before STOP and not back within " + MISSED_TO_GONE * agent.heartbeatMs + " ms", now);
+        if (agent.session == null) {
+            // disconnected: it has three heartbeat periods to come back
+            if (agent.disconnectedAt >= 0 && now - agent.disconnectedAt > MISSED_TO_GONE * agent.heartbeatMs) {
+                gone(run, agent, "connection lost before STOP and not back within " + MISSED_TO_GONE * agent.heartbeatMs + " ms", now);
+            }
             return;
         }
         long silent = now - agent.lastHeartbeat;

@@ -5,7 +5,7 @@ import java.math.BigInteger;
 /**
  * The stateless stream: message {@code i} is {@code a * 2^i}, exact (arbitrary precision, no
  * wrap-around), for a start {@code a} in 1..255. The last message of the longest stream (65535
- * messages) has 19,730 decimal digits.
+ * messages) has 19,731 decimal digits.
  */
 public final class StatelessSequence {
     public static final int MIN_START = 1;

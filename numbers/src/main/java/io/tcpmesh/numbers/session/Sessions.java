@@ -105,6 +105,14 @@ public final class Sessions {
         return clock.millis() - record.disconnectedAt() > expiry.toMillis();
     }
 
+    /**
+     * The sweep leaves an expired session one more expiry, so a client coming back soon after the
+     * expiry is told {@code expired} rather than {@code unknown}.
+     */
+    private boolean forgotten(SessionRecord record) {
+        return clock.millis() - record.disconnectedAt() > 2 * expiry.toMillis();
+    }
+
     /** The connection ended before the final message: keep the session for the expiry. */
     public void release(Claim claim, int next) {
         try {
@@ -131,7 +139,7 @@ public final class Sessions {
     }
 
     /**
-     * Deletes every session disconnected longer than the expiry, and starts the expiry clock of
+     * Deletes every session disconnected longer than twice the expiry, and starts the expiry clock of
      * sessions whose server is gone. Returns how many it deleted.
      */
     public int sweep() {
@@ -155,7 +163,7 @@ public final class Sessions {
     private boolean sweep(String id, Versioned current) throws StoreException {
         SessionRecord record = current.record();
         if (!record.connected()) {
-            if (expired(record) && store.delete(id, current.version())) {
+            if (forgotten(record) && store.delete(id, current.version())) {
                 log.info("[{}] session {} expired at {}/{}: deleted", nodeName.get(), id, record.next(), record.count());
                 return true;
             }

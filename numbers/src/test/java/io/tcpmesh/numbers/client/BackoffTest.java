@@ -1,0 +1,40 @@
+package io.tcpmesh.numbers.client;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BackoffTest {
+    @Test
+    void doublesWithJitterUpToTheCapAndNeverWaitsZero() {
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), new Random(1));
+        long[] ceilings = {100, 200, 400, 800, 1600, 2000, 2000, 2000};
+        for (long ceiling : ceilings) {
+            assertThat(backoff.next().toMillis()).isBetween(ceiling / 2, ceiling);
+        }
+    }
+
+    @Test
+    void startsOverAfterProgress() {
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), new Random(1));
+        for (int i = 0; i < 10; i++) {
+            backoff.next();
+        }
+        backoff.reset();
+        assertThat(backoff.next().toMillis()).isBetween(50L, 100L);
+    }
+
+    @Test
+    void jitterSpreadsClients() {
+        Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), new Random(7));
+        long first = backoff.next().toMillis();
+        boolean differs = false;
+        for (int i = 0; i < 20 && !differs; i++) {
+            differs = backoff.next().toMillis() != first;
+        }
+        assertThat(differs).isTrue();
+    }
+}

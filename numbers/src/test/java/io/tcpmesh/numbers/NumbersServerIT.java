@@ -1,0 +1,226 @@
+package io.tcpmesh.numbers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tcpmesh.coordination.bootstrap.RunningService;
+import io.tcpmesh.coordination.testing.TestZooKeeper;
+import io.tcpmesh.coordination.testing.Timing;
+import io.tcpmesh.numbers.client.ClientOptions;
+import io.tcpmesh.numbers.client.ClientResult;
+import io.tcpmesh.numbers.codec.Variant;
+import io.tcpmesh.numbers.sequence.Checksum;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import static io.tcpmesh.numbers.NumbersServers.FAST;
+import static io.tcpmesh.numbers.NumbersServers.at;
+import static io.tcpmesh.numbers.NumbersServers.options;
+import static io.tcpmesh.numbers.NumbersServers.receive;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NumbersServerIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    final TestZooKeeper zk = new TestZooKeeper();
+
+    @Test
+    void statefulStreamIsCompleteThroughDropsAndOfflineSpells() throws Exception {
+        RunningService server = NumbersServers.start(zk, FAST.withFailures(7, Duration.ofMillis(30)));
+        ClientResult result = receive(options(Variant.STATEFUL, 60), at(server));
+        assertThat(result.outcome()).as(result.detail()).isEqualTo(ClientResult.Outcome.OK);
+        assertThat(result.received()).isEqualTo(60);
+        assertThat(result.local()).isEqualTo(result.server());
+        assertThat(result.connections()).isGreaterThanOrEqualTo(9);
+    }
+
+    @Test
+    void statelessStreamIsCompleteThroughDropsAndOfflineSpells() throws Exception {
+        RunningService server = NumbersServers.start(zk, FAST.withFailures(7, Duration.ofMillis(30)));
+        ClientResult result = receive(options(Variant.STATELESS, 100), at(server));
+        assertThat(result.outcome()).as(result.detail()).isEqualTo(ClientResult.Outcome.OK);
+        assertThat(result.received()).isEqualTo(100);
+        assertThat(result.connections()).isGreaterThanOrEqualTo(15);
+    }
+
+    @Test
+    void streamMovesBetweenServersThroughZooKeeper() throws Exception {
+        RunningService a = NumbersServers.start(zk, FAST.withFailures(5, Duration.ZERO));
+        RunningService b = NumbersServers.start(zk, FAST.withFailures(5, Duration.ZERO));
+        ClientResult result = receive(options(Variant.STATEFUL, 40), alternate(a, b));
+        assertThat(result.outcome()).as(result.detail()).isEqualTo(ClientResult.Outcome.OK);
+        assertThat(result.connections()).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void inMemorySessionsCannotMoveBetweenServers() throws Exception {
+        NumbersConfig memory = FAST.withFailures(5, Duration.ZERO).withStore(StoreKind.MEMORY);
+        RunningService a = NumbersServers.start(zk, memory);
+        RunningService b = NumbersServers.start(zk, memory);
+        ClientResult result = receive(options(Variant.STATEFUL, 40), alternate(a, b));
+        assertThat(result.outcome()).isEqualTo(ClientResult.Outcome.REFUSED);
+        assertThat(result.detail()).startsWith("ERR unknown ");
+    }
+
+    @Test
+    void resumingAfterTheExpiryIsRefusedAsExpired() throws Exception {
+        RunningService server = NumbersServers.start(zk, FAST.withExpiry(Duration.ofSeconds(1)));
+        CuratorFramework client = zk.newClient();
+        readAndLeave(server, "e1", 3);
+        JsonNode record = Timing.await("session e1 released and past its expiry", Timing.seconds(5), () -> record(client, "e1"),
+                r -> r != null && r.hasNonNull("disconnectedAt") && System.currentTimeMillis() - r.get("disconnectedAt").asLong() > 1_050);
+        assertThat(record.get("next").asInt()).isGreaterThanOrEqualTo(3);
+        try (LineClient again = new LineClient(server.port())) {
+            List<String> lines = again.sendLine("HELLO 1 stateful e1 1000 3").readAll();
+            assertThat(lines).hasSize(1);
+            assertThat(lines.get(0)).startsWith("ERR expired session e1 expired");
+        }
+        assertThat(record(client, "e1")).isNull();
+    }
+
+    @Test
+    void expiredSessionsAreSweptFromZooKeeper() throws Exception {
+        RunningService server = NumbersServers.start(zk, FAST.withExpiry(Duration.ofMillis(300)));
+        CuratorFramework client = zk.newClient();
+        readAndLeave(server, "s1", 2);
+        Timing.await("session s1 released", Timing.seconds(5), () -> record(client, "s1"), r -> r != null && r.hasNonNull("disconnectedAt"));
+        Timing.await("session s1 swept", Timing.seconds(5), () -> record(client, "s1") == null);
+    }
+
+    @Test
+    void finishedSessionIsDiscardedAtOnce() throws Exception {
+        RunningService server = NumbersServers.start(zk, FAST.withInterval(Duration.ofMillis(20)));
+        CuratorFramework client = zk.newClient();
+        try (LineClient c = new LineClient(server.port())) {
+            assertThat(c.sendLine("HELLO 1 stateful f1 5 0").readLine()).isEqualTo("OK stateful f1 5 0");
+            assertThat(c.readLine()).startsWith("N 0 ");
+            assertThat(record(client, "f1")).isNotNull();
+            List<String> rest = c.readAll();
+            assertThat(rest).hasSize(5);
+            assertThat(rest.get(4)).startsWith("END 5 ");
+        }
+        Timing.await("session f1 deleted after its END line", Timing.seconds(2), () -> record(client, "f1") == null);
+    }
+
+    @Test
+    void endLineCarriesTheCrcOfTheValues() throws Exception {
+        RunningService server = NumbersServers.start(zk, FAST);
+        try (LineClient c = new LineClient(server.port())) {
+            List<String> lines = c.sendLine("HELLO 1 stateful crc-1 50 0").readAll();
+            assertThat(lines).hasSize(52);
+            Checksum crc = new Checksum();
+            for (int i = 0; i < 50; i++) {
+                String[] w = lines.get(i + 1).split(" ");
+                assertThat(w[1]).isEqualTo(Integer.toString(i));
+                assertThat(Long.parseLong(w[2])).isBetween(0L, 0xFFFF_FFFFL);
+                crc.add(w[2]);
+            }
+            assertThat(lines.get(51)).isEqualTo("END 50 " + crc.hex());
+        }
+    }
+
+    @Test
+    void halfClosedClientStillGetsItsStream() throws Exception {
+        RunningService server = NumbersServers.start(zk, FAST);
+        try (LineClient c = new LineClient(server.port())) {
+            c.sendLine("HELLO 1 stateless h1 10 0 3").shutdownOutput();
+            List<String> lines = c.readAll();
+            assertThat(lines).first().isEqualTo("OK stateless h1 10 0 3");
+            assertThat(lines).contains("N 9 1536").last().isEqualTo("END 10 3069");
+        }
+    }
+
+    @Test
+    void malformedRequestsGetOneErrorLineAndOthersKeepStreaming() throws Exception {
+        RunningService server = NumbersServers.start(zk, FAST);
+        try (LineClient stream = new LineClient(server.port())) {
+            stream.sendLine("HELLO 1 stateless steady 60000 0 1");
+            assertThat(stream.readLine()).isEqualTo("OK stateless steady 60000 0 1");
+            for (String bad : new String[] {"GARBAGE\n", "HELLO 1 stateful not/an/id 5 0\n", "HELLO 1 stateful x 5 9\n",
+                    "x".repeat(300), "HELLO\u0001 1\n"}) {
+                try (LineClient c = new LineClient(server.port())) {
+                    List<String> lines = c.send(bad).readAll();
+                    assertThat(lines).as(bad).hasSize(1);
+                    assertThat(lines.get(0)).as(bad).startsWith("ERR malformed ");
+                }
+            }
+            try (LineClient c = new LineClient(server.port())) {
+                assertThat(c.sendLine("HELLO 9 stateful x 5 0").readAll()).containsExactly("ERR unsupported this server speaks version 1");
+            }
+            int last = -1;
+            for (int i = 0; i < 20; i++) {
+                String[] w = stream.readLine().split(" ");
+                int index = Integer.parseInt(w[1]);
+                assertThat(last < 0 || index == last + 1).as("consecutive after " + last).isTrue();
+                last = index;
+            }
+        }
+    }
+
+    @Test
+    void twoHundredConcurrentClientsAllComplete() throws Exception {
+        RunningService server = NumbersServers.start(zk, FAST.withFailures(10, Duration.ZERO));
+        ExecutorService pool = Executors.newFixedThreadPool(200);
+        try {
+            List<Future<ClientResult>> results = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                ClientOptions options = options(i % 2 == 0 ? Variant.STATEFUL : Variant.STATELESS, 25);
+                results.add(pool.submit(() -> receive(options, at(server))));
+            }
+            for (Future<ClientResult> f : results) {
+                ClientResult r = f.get(Timing.seconds(60).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                assertThat(r.outcome()).as(r.detail()).isEqualTo(ClientResult.Outcome.OK);
+                assertThat(r.received()).isEqualTo(25);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        CuratorFramework client = zk.newClient();
+        Timing.await("every finished session deleted", Timing.seconds(5), () -> sessionCount(client) == 0);
+    }
+
+    /** Reads a few messages of a new long stateful stream, then closes the connection. */
+    private static void readAndLeave(RunningService server, String id, int messages) throws Exception {
+        try (LineClient c = new LineClient(server.port())) {
+            assertThat(c.sendLine("HELLO 1 stateful " + id + " 1000 0").readLine()).isEqualTo("OK stateful " + id + " 1000 0");
+            for (int i = 0; i < messages; i++) {
+                assertThat(c.readLine()).startsWith("N " + i + " ");
+            }
+        }
+    }
+
+    private static int sessionCount(CuratorFramework client) {
+        try {
+            return client.checkExists().forPath("/numbers/sessions") == null ? 0 : client.getChildren().forPath("/numbers/sessions").size();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode record(CuratorFramework client, String id) {
+        try {
+            if (client.checkExists().forPath("/numbers/sessions/" + id) == null) {
+                return null;
+            }
+            return JSON.readTree(client.getData().forPath("/numbers/sessions/" + id));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Supplier<InetSocketAddress> alternate(RunningService a, RunningService b) {
+        AtomicInteger attempts = new AtomicInteger();
+        return () -> new InetSocketAddress("127.0.0.1", attempts.getAndIncrement() % 2 == 0 ? a.port() : b.port());
+    }
+}

@@ -129,6 +129,9 @@ public final class ProxyServer implements TcpService {
      * @throws BindException naming the app and port that could not be bound; nothing changed then
      */
     public synchronized void apply(ProxyConfig next) throws IOException {
+        if (stopping) {
+            throw new IllegalStateException("the proxy is stopping: configuration not applied");
+        }
         Map<String, Listener> wanted = new LinkedHashMap<>();
         for (AppConfig app : next.apps()) {
             int zeros = 0;

@@ -176,7 +176,15 @@ public final class ProxyConfigParser {
                 best = k;
             }
         }
-        return bestDistance <= Math.max(2, key.length() / 3) ? best : null;
+        if (best != null && bestDistance <= Math.max(2, key.length() / 3)) {
+            return best;
+        }
+        for (String k : known) {
+            if (key.length() >= 5 && k.toLowerCase().startsWith(key.substring(0, 5).toLowerCase())) {
+                return k; // a word cut short or extended: "Balance" for "Balancing"
+            }
+        }
+        return null;
     }
 
     private static int distance(String a, String b) {

@@ -74,6 +74,40 @@ class NumbersServerIT {
     }
 
     @Test
+    void streamSurvivesItsServerStopping() throws Exception {
+        RunningService a = NumbersServers.start(zk, FAST);
+        RunningService b = NumbersServers.start(zk, FAST);
+        AtomicInteger received = new AtomicInteger();
+        ClientOptions options = options(Variant.STATEFUL, 300);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            InetSocketAddress first = new InetSocketAddress("127.0.0.1", a.port());
+            InetSocketAddress second = new InetSocketAddress("127.0.0.1", b.port());
+            Future<ClientResult> result = pool.submit(() -> new io.tcpmesh.numbers.client.NumbersClient(options,
+                    () -> received.get() < 50 ? first : second, line -> received.incrementAndGet(),
+                    new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).run());
+            Timing.await("50 messages from the first server", Timing.seconds(10), () -> received.get() >= 50);
+            a.close();
+            ClientResult r = result.get(Timing.seconds(20).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            assertThat(r.outcome()).as(r.detail()).isEqualTo(ClientResult.Outcome.OK);
+            assertThat(r.connections()).isGreaterThanOrEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void sessionsOfAServerThatDiedExpireToo() throws Exception {
+        NumbersServers.start(zk, FAST.withExpiry(Duration.ofMillis(300)));
+        CuratorFramework client = zk.newClient();
+        client.create().creatingParentsIfNeeded().forPath("/numbers/sessions/orphan",
+                "{\"seed\":1,\"count\":10,\"next\":3,\"disconnectedAt\":null,\"owner\":\"numbers-crashed\"}".getBytes());
+        Timing.await("orphan marked disconnected", Timing.seconds(5), () -> record(client, "orphan"),
+                r -> r == null || r.hasNonNull("disconnectedAt"));
+        Timing.await("orphan swept", Timing.seconds(5), () -> record(client, "orphan") == null);
+    }
+
+    @Test
     void resumingAfterTheExpiryIsRefusedAsExpired() throws Exception {
         RunningService server = NumbersServers.start(zk, FAST.withExpiry(Duration.ofSeconds(1)));
         CuratorFramework client = zk.newClient();

@@ -157,7 +157,7 @@ leader_port() { # the node port of the process that serves the master port
 }
 failover() { # signal, session timeout label
   local sig="$1" label="$2" port pid t0 line
-  "${client_jvm[@]}" io.tcpmesh.echo.bench.FailoverProbe --port "$MASTER" --timeout 60s >"$work/probe.out" 2>&1 &
+  "${client_jvm[@]}" io.tcpmesh.echo.bench.FailoverProbe --port "$MASTER" --timeout 30s >"$work/probe.out" 2>&1 &
   local probe=$!
   for _ in $(seq 1 400); do grep -q READY "$work/probe.out" && break; sleep 0.05; done
   port=$(leader_port); pid=$(cat "$work/node-$port.pid")
@@ -166,7 +166,11 @@ failover() { # signal, session timeout label
   wait "$probe" || true
   line=$(result <"$work/probe.out")
   local back; back=$(echo "$line" | field first_ok_ms)
-  echo "| $label | $sig | echo-$port | $((back - t0)) | $(echo "$line" | field outage_ms) |"
+  if [ -n "$back" ]; then
+    echo "| $label | $sig | echo-$port | $((back - t0)) | $(echo "$line" | field outage_ms) |"
+  else
+    echo "| $label | $sig | echo-$port | probe failed: $line | |"
+  fi
   wait "$pid" 2>/dev/null || true
   node "$port" "${extra[@]}"
 }
@@ -182,8 +186,8 @@ run_failovers() { # session timeout
 
 echo "## Fail-over of the master port (3 nodes, real processes, dist ZooKeeper tick 500ms)"
 echo
-echo "time from the signal to the first answered echo on port $MASTER (a new connection and a 4-byte echo every 5 ms),"
-echo "and the outage seen by the probe (last answer before to first answer after)."
+echo "A probe holds a connection to port $MASTER and echoes 4 bytes on it every 5 ms; when the connection fails it opens new"
+echo "ones until one answers. Columns: signal to first answer on a new connection; last answer to first answer after."
 echo
 echo "| session timeout | signal | leader stopped | signal → answering ms | outage ms |"
 echo "|---|---|---|---|---|"

@@ -2,6 +2,9 @@ package io.tcpmesh.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tcpmesh.coordination.Instance;
+import io.tcpmesh.coordination.ServiceRegistry;
+import io.tcpmesh.coordination.ServiceWatch;
 import io.tcpmesh.coordination.bootstrap.RunningService;
 import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
 import io.tcpmesh.coordination.testing.TestZooKeeper;
@@ -186,6 +189,11 @@ class LimitsIT {
             assertThat(target.get("bytesIn").asLong()).isEqualTo(15);
             assertThat(target.get("bytesOut").asLong()).isEqualTo(15);
             assertThat(ProxyFixture.http(admin, "/stats?format=json")).contains("\"apps\"");
+            ServiceWatch proxies = zk.track(new ServiceRegistry(zk.newClient()).start()).watch("proxy");
+            Instance self = Timing.await("the proxy registered", Duration.ofSeconds(10), proxies::instances, l -> l.size() == 1).get(0);
+            assertThat(self.port()).isEqualTo(admin);
+            assertThat(self.id()).isEqualTo("proxy-" + admin);
+            assertThat(self.details().attribute("ports")).isEqualTo(String.valueOf(proxy.ports("echo").get(0)));
             String metrics = ProxyFixture.http(admin, "/metrics");
             assertThat(metrics).contains("tcpmesh_proxy_connections_total{app=\"echo\"} 3.0")
                     .contains("tcpmesh_proxy_target_bytes_in_total{app=\"echo\",target=\"" + echo.target() + "\"} 15.0")

@@ -65,6 +65,25 @@ class ReloadIT {
     }
 
     @Test
+    void sighupReloadsTheFile() throws Exception {
+        try (TestBackend a = new TestBackend(TestBackend.Mode.ECHO); TestBackend b = new TestBackend(TestBackend.Mode.ECHO)) {
+            Path file = ProxyFixture.write(dir, """
+                    {"Apps": [{"Name": "echo", "Ports": [0], "Targets": ["%s"]}]}""".formatted(a.target()));
+            // the file is not polled in this test: only the signal reloads it
+            RunningService running = ProxyFixture.start(zk, file, Duration.ofSeconds(5), Duration.ofHours(1));
+            ProxyServer proxy = ProxyFixture.server(running);
+            ProxyFixture.write(dir, """
+                    {"Apps": [{"Name": "echo", "Ports": [0], "Targets": ["%s"]}]}""".formatted(b.target()));
+            assertThat(proxy.reloader().succeeded()).isZero();
+            sun.misc.Signal.raise(new sun.misc.Signal("HUP"));
+            Timing.await("the reload on SIGHUP", Duration.ofSeconds(10), () -> proxy.reloader().succeeded() == 1);
+            assertThat(proxy.app("echo").targets()).extracting(t -> t.key()).containsExactly(b.target());
+            assertThat(ProxyFixture.echoes(proxy.ports("echo").get(0), "after HUP")).isTrue();
+            assertThat(b.accepted()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void badConfigurationAtReloadKeepsTheRunningOneAndIsCounted() throws Exception {
         try (TestBackend echo = new TestBackend(TestBackend.Mode.ECHO)) {
             Path file = ProxyFixture.write(dir, """

@@ -49,8 +49,8 @@ public record AppConfig(String name, List<Integer> ports, List<TargetSpec> targe
             throw new IllegalArgumentException("ConnectTimeout must be positive");
         }
         idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
-        if (idleTimeout.isNegative()) {
-            throw new IllegalArgumentException("IdleTimeout cannot be negative");
+        if (idleTimeout.isNegative() || (!idleTimeout.isZero() && idleTimeout.toMillis() % 1000 != 0)) {
+            throw new IllegalArgumentException("IdleTimeout must be whole seconds (0s disables it), not " + idleTimeout.toMillis() + " ms");
         }
         if (maxConnections < 0) {
             throw new IllegalArgumentException("MaxConnections cannot be negative");

@@ -57,7 +57,7 @@ public final class ProxiedApp implements AutoCloseable {
         List<DiscoveredTargets> oldDiscovered = new ArrayList<>(discovered);
         for (TargetSpec spec : newConfig.targets()) {
             if (spec instanceof TargetSpec.Static s) {
-                Target t = oldStatics.get(new Target(s.host(), s.port(), "static").key());
+                Target t = oldStatics.get(s.host() + ":" + s.port());
                 newStatics.add(t != null ? t : new Target(s.host(), s.port(), "static"));
             } else if (spec instanceof TargetSpec.Discovery d) {
                 DiscoveredTargets kept = oldDiscovered.stream().filter(x -> x.spec().equals(d)).findFirst().orElse(null);

@@ -39,9 +39,13 @@ public final class ProxyFixture {
     }
 
     public static RunningService start(TestZooKeeper zk, Path file, Duration drain) throws Exception {
+        return start(zk, file, drain, Duration.ofMillis(200));
+    }
+
+    public static RunningService start(TestZooKeeper zk, Path file, Duration drain, Duration watchInterval) throws Exception {
         ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root())
                 .zkSessionTimeout(Duration.ofSeconds(2)).bind("127.0.0.1").drainTimeout(drain);
-        ProxySettings settings = new ProxySettings(file, "127.0.0.1", 0, Duration.ofMillis(200), null);
+        ProxySettings settings = new ProxySettings(file, "127.0.0.1", 0, watchInterval, null);
         return zk.track(ServiceLauncher.start("proxy", options, new ProxyModule(settings, ProxyConfigParser.read(file))));
     }
 

@@ -40,6 +40,7 @@ final class CollectorLink implements AutoCloseable {
     private volatile boolean connected;
     private volatile boolean broken;
     private volatile long connections;
+    private final String host = localHost();
 
     CollectorLink(AgentConfig config, CollectorLocator locator, Outbox outbox) {
         this.config = config;
@@ -113,7 +114,7 @@ final class CollectorLink implements AutoCloseable {
         s.setTcpNoDelay(true);
         OutputStream out = new BufferedOutputStream(s.getOutputStream());
         DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
-        FrameStreams.write(out, new Message.Hello(config.id(), run, InetAddress.getLocalHost().getHostName(), ProcessHandle.current().pid()));
+        FrameStreams.write(out, new Message.Hello(config.id(), run, host, ProcessHandle.current().pid()));
         out.flush();
         s.setSoTimeout(5000);
         Message first = FrameStreams.read(in);
@@ -161,6 +162,14 @@ final class CollectorLink implements AutoCloseable {
         } finally {
             broken = true;
             closeSocket();
+        }
+    }
+
+    private static String localHost() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 

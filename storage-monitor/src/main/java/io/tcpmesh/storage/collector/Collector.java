@@ -413,18 +413,25 @@ public final class Collector implements AutoCloseable {
     private RunState runNamed(String id, long now) {
         RunState run = runs.get(id);
         if (run == null) {
+            if (store.runExists(id)) {
+                return load(id, now);
+            }
             run = new RunState(id, config.expect());
             runs.put(id, run);
-            if (!store.runExists(id)) {
-                store.openRun(id, now, config.expect());
-                log.info("[{}] run {} opened{}", node.name(), id, config.expect() > 0 ? ", expecting " + config.expect() + " agent(s)" : "");
-            }
+            store.openRun(id, now, config.expect());
+            log.info("[{}] run {} opened{}", node.name(), id, config.expect() > 0 ? ", expecting " + config.expect() + " agent(s)" : "");
         }
         return run;
     }
 
     private void resume(String runId) {
-        long now = System.currentTimeMillis();
+        current = load(runId, System.currentTimeMillis());
+        log.info("[{}] run {} taken up from the database: {} agent(s), waiting for them to reconnect", node.name(), runId,
+                current.agents.size());
+    }
+
+    /** A run from the database: its agents still running get three heartbeat periods to reconnect. */
+    private RunState load(String runId, long now) {
         RunState run = new RunState(runId, store.run(runId).map(Store.RunRow::expected).orElse(config.expect()));
         for (Store.AgentRow row : store.agents(runId)) {
             AgentState agent = new AgentState(row.agentId(), now);
@@ -434,8 +441,7 @@ public final class Collector implements AutoCloseable {
             run.agents.put(agent.id, agent);
         }
         runs.put(runId, run);
-        current = run;
-        log.info("[{}] run {} taken up from the database: {} agent(s), waiting for them to reconnect", node.name(), runId, run.agents.size());
+        return run;
     }
 
     private void call(Runnable task) {

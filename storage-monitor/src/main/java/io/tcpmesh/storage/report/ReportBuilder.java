@@ -37,7 +37,7 @@ public final class ReportBuilder {
         long heartbeats = events.stream().filter(e -> e.type().equals("HEARTBEAT")).count();
         Store.SampleRow last = samples.isEmpty() ? null : samples.get(samples.size() - 1);
         Long startedAt = start != null ? start.at() : null;
-        Long stoppedAt = stop != null ? stop.at() : row.statusAt();
+        Long stoppedAt = stop != null ? Long.valueOf(stop.at()) : row.statusAt();
         long runtimeMs = stop != null ? stop.elapsedMs()
                 : startedAt != null && stoppedAt != null ? Math.max(0, stoppedAt - startedAt) : 0;
         long bytes = stop != null ? stop.bytes() : last != null ? last.totalBytes() : 0;

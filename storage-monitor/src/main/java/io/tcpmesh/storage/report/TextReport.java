@@ -31,6 +31,8 @@ public final class TextReport {
                 var c = a.chunkMicros();
                 line(b, "  chunk write time (ms): min %.2f, mean %.2f, p50 %.2f, p90 %.2f, p99 %.2f, max %.2f",
                         c.min() / 1e3, c.mean() / 1e3, c.p50() / 1e3, c.p90() / 1e3, c.p99() / 1e3, c.max() / 1e3);
+                line(b, "  per-chunk throughput (MB/s): median %.1f, p99-slowest %.1f", a.chunkSize() / (double) c.p50(),
+                        a.chunkSize() / (double) c.p99());
             }
             line(b, "  writer CPU %d ms, mean %.1f%%, max %.1f%% of a core; max heap used %s, max RSS %s", a.cpuMs(),
                     a.meanCpuPercent(), a.maxCpuPercent(), bytes(a.maxHeapUsed()), bytes(a.maxRss()));

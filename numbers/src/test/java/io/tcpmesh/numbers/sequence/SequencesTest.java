@@ -36,6 +36,13 @@ class SequencesTest {
     }
 
     @Test
+    void theDocumentedTestVectorHolds() {
+        // docs/numbers-protocol.md, computed independently with Python's zlib.crc32
+        assertThat(StatefulSequence.value(0, 4)).isEqualTo(456_755_562L);
+        assertThat(StatefulSequence.checksum(0, 5)).isEqualTo("0c1bc839");
+    }
+
+    @Test
     void streamChecksumCoversEveryValueInOrder() {
         Checksum c = new Checksum();
         for (int i = 0; i < 100; i++) {

@@ -4,6 +4,8 @@ import com.google.inject.Inject;
 import io.tcpmesh.coordination.bootstrap.Node;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.service.IoHandlerAdapter;
+import org.apache.mina.core.service.IoProcessor;
+import org.apache.mina.core.session.AbstractIoSession;
 import org.apache.mina.core.session.AttributeKey;
 import org.apache.mina.core.session.IdleStatus;
 import org.apache.mina.core.session.IoSession;
@@ -53,7 +55,8 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
     private static final class Connection {
         final StreamingMd5 md5 = new StreamingMd5();
         final SerialExecutor serial;
-        final AtomicInteger backlog = new AtomicInteger();
+        int backlog; // guarded by this
+        boolean paused; // guarded by this
         volatile boolean admitted;
         volatile boolean finished;
 
@@ -99,16 +102,39 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
             return;
         }
         int n = buffer.remaining();
-        if (c.backlog.addAndGet(n) > config.maxBacklog()) {
-            session.suspendRead();
+        synchronized (c) {
+            c.backlog += n;
+            if (c.backlog > config.maxBacklog() && !c.paused) {
+                c.paused = true;
+                session.suspendRead();
+            }
         }
         // MINA hands each read its own buffer, so it may be hashed later on another thread
         c.serial.execute(() -> {
             hash(c, buffer);
-            if (c.backlog.addAndGet(-n) <= config.maxBacklog() / 2 && session.isReadSuspended() && !c.finished) {
-                session.resumeRead();
+            synchronized (c) {
+                c.backlog -= n;
+                if (c.paused && c.backlog <= config.maxBacklog() / 2) {
+                    c.paused = false;
+                    if (!c.finished) {
+                        resumeRead(session);
+                    }
+                }
             }
         });
+    }
+
+    /**
+     * MINA's resumeRead only changes the selection key's interest set; called off the I/O thread it takes
+     * effect at the processor's next select, up to a second later (measured: 1.5 MB/s). A flush request
+     * wakes the selector at once; with an empty write queue it writes nothing.
+     */
+    @SuppressWarnings("unchecked")
+    private static void resumeRead(IoSession session) {
+        session.resumeRead();
+        if (session instanceof AbstractIoSession s) {
+            ((IoProcessor<IoSession>) s.getProcessor()).flush(session);
+        }
     }
 
     private void hash(Connection c, IoBuffer buffer) {

@@ -30,6 +30,7 @@ final class NumbersServerHandler extends IoHandlerAdapter implements Stream.Even
     private static final Logger log = LoggerFactory.getLogger(NumbersServerHandler.class);
     private static final String STREAM = "numbers.stream";
     private static final String GREETED = "numbers.greeted";
+    private static final String REFUSED = "numbers.refused";
 
     private final Node node;
     private final NumbersConfig config;
@@ -148,7 +149,6 @@ final class NumbersServerHandler extends IoHandlerAdapter implements Stream.Even
     @Override
     public void exceptionCaught(IoSession session, Throwable cause) {
         if (cause instanceof ProtocolDecoderException) {
-            session.setAttributeIfAbsent(GREETED, Boolean.TRUE);
             refuse(session, ErrorCode.MALFORMED.line(rootMessage(cause)));
         } else if (cause instanceof IOException) {
             log.debug("[{}] session {} from {}: {}", node.name(), session.getId(), session.getRemoteAddress(), cause.toString());
@@ -165,9 +165,15 @@ final class NumbersServerHandler extends IoHandlerAdapter implements Stream.Even
         return message == null ? t.toString() : hex > 0 ? message.substring(0, hex) : message;
     }
 
+    /**
+     * Writes one error line and closes. Reading goes on (and is ignored) until the close: bytes left
+     * unread in the kernel would make it send a reset, which can destroy the error line in flight.
+     */
     private void refuse(IoSession session, String line) {
         session.setAttributeIfAbsent(GREETED, Boolean.TRUE);
-        session.suspendRead();
+        if (session.setAttributeIfAbsent(REFUSED, Boolean.TRUE) != null) {
+            return;
+        }
         session.write(line);
         session.closeOnFlush();
     }

@@ -35,12 +35,26 @@ final class EchoNodes implements AutoCloseable {
         }
     }
 
+    /**
+     * A free port for a node, never the master port: a node bound on 0 could be handed the master port,
+     * which was free when it was picked.
+     */
+    private int nodePort() throws IOException {
+        for (int i = 0; i < 100; i++) {
+            int port = freePort();
+            if (port != masterPort) {
+                return port;
+            }
+        }
+        throw new IOException("no free port other than " + masterPort);
+    }
+
     int masterPort() {
         return masterPort;
     }
 
     RunningService start(EchoConfig config) throws Exception {
-        ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root())
+        ServiceOptions options = new ServiceOptions(nodePort()).zk(zk.connectString()).zkRoot(zk.root())
                 .zkSessionTimeout(SESSION_TIMEOUT).bind("127.0.0.1").drainTimeout(Duration.ofMillis(200));
         RunningService node = ServiceLauncher.start("echo", options, new EchoModule(config));
         nodes.add(node);

@@ -24,8 +24,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The numbers server: a MINA acceptor, one ticker thread that writes every stream's messages, a small
- * worker pool for the session store, and one sweeper thread.
+ * The numbers server: a MINA acceptor, one ticker thread that writes every stateful stream's messages
+ * (one per core for the stateless streams, whose late values are costly to print), a small worker pool
+ * for the session store, and one sweeper thread. No thread per stream.
  */
 public final class NumbersServer implements TcpService {
     private static final Logger log = LoggerFactory.getLogger(NumbersServer.class);
@@ -36,6 +37,7 @@ public final class NumbersServer implements TcpService {
     private final SessionStore store;
     private final Sessions sessions;
     private final ScheduledThreadPoolExecutor ticker;
+    private final ScheduledThreadPoolExecutor statelessTicker;
     private final ExecutorService workers;
     private final ScheduledExecutorService sweeper;
     private final MinaTcpServer tcp;
@@ -47,9 +49,11 @@ public final class NumbersServer implements TcpService {
         this.sessions = new Sessions(store, node::name, config.expiry(), Clock.systemUTC());
         this.ticker = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "numbers-ticker"));
         ticker.setRemoveOnCancelPolicy(true);
+        this.statelessTicker = new ScheduledThreadPoolExecutor(Runtime.getRuntime().availableProcessors(), r -> daemon(r, "numbers-stateless"));
+        statelessTicker.setRemoveOnCancelPolicy(true);
         this.workers = Executors.newFixedThreadPool(WORKERS, r -> daemon(r, "numbers-store"));
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "numbers-sweeper"));
-        NumbersServerHandler handler = new NumbersServerHandler(node, config, sessions, ticker, workers);
+        NumbersServerHandler handler = new NumbersServerHandler(node, config, sessions, ticker, statelessTicker, workers);
         this.tcp = new MinaTcpServer(node, bindAddress, handler);
         tcp.acceptor().getFilterChain().addLast("lines", new ProtocolCodecFilter(new LineCodecFactory(Protocol.MAX_CLIENT_LINE)));
         tcp.acceptor().getSessionConfig().setIdleTime(IdleStatus.READER_IDLE, Math.toIntExact(config.helloTimeout().toSeconds()));
@@ -93,6 +97,7 @@ public final class NumbersServer implements TcpService {
     public void close() {
         tcp.close();
         ticker.shutdownNow();
+        statelessTicker.shutdownNow();
         sweeper.shutdownNow();
         // let the releases of the streams just closed reach the store before its client closes
         workers.shutdown();

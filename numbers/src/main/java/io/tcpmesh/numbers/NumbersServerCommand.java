@@ -48,6 +48,10 @@ public final class NumbersServerCommand implements Callable<Integer> {
     Duration helloTimeout = Duration.ofSeconds(10);
 
     public static void main(String[] args) {
+        // MINA logs every write to a peer that has gone (broken pipe, reset) at ERROR; a stream whose client
+        // left ends that way as a matter of course, and the handler logs it at debug
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.mina.core.service.IoProcessor",
+                System.getProperty("org.slf4j.simpleLogger.log.org.apache.mina.core.service.IoProcessor", "off"));
         ServiceLauncher.main(new NumbersServerCommand(), args);
     }
 

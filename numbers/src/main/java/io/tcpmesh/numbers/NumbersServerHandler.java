@@ -36,14 +36,17 @@ final class NumbersServerHandler extends IoHandlerAdapter implements Stream.Even
     private final NumbersConfig config;
     private final Sessions sessions;
     private final ScheduledExecutorService ticker;
+    private final ScheduledExecutorService statelessTicker;
     private final ExecutorService workers;
     private volatile long offlineUntil;
 
-    NumbersServerHandler(Node node, NumbersConfig config, Sessions sessions, ScheduledExecutorService ticker, ExecutorService workers) {
+    NumbersServerHandler(Node node, NumbersConfig config, Sessions sessions, ScheduledExecutorService ticker,
+                         ScheduledExecutorService statelessTicker, ExecutorService workers) {
         this.node = node;
         this.config = config;
         this.sessions = sessions;
         this.ticker = ticker;
+        this.statelessTicker = statelessTicker;
         this.workers = workers;
     }
 
@@ -100,7 +103,8 @@ final class NumbersServerHandler extends IoHandlerAdapter implements Stream.Even
         session.setAttribute(STREAM, stream);
         log.debug("[{}] session {} from {}: {}", node.name(), session.getId(), session.getRemoteAddress(), stream);
         session.write(Protocol.ok(stream.hello(), stream.start()));
-        stream.schedule(ticker, config.interval());
+        // a late stateless value takes milliseconds to print (thousands of digits): keep those off the stateful ticker
+        stream.schedule(stream.claim() == null ? statelessTicker : ticker, config.interval());
     }
 
     @Override

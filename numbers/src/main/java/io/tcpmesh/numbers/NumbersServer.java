@@ -1,5 +1,6 @@
 package io.tcpmesh.numbers;
 
+import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.bootstrap.TcpService;
 import io.tcpmesh.coordination.server.MinaTcpServer;
@@ -70,6 +71,8 @@ public final class NumbersServer implements TcpService {
     @Override
     public InetSocketAddress start() throws IOException {
         InetSocketAddress bound = tcp.start();
+        node.attribute("store", store.kind());
+        node.attribute("interval", Durations.format(config.interval()));
         long sweep = config.sweepPeriod().toMillis();
         sweeper.scheduleWithFixedDelay(sessions::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
         log.info("[{}] numbers: interval {} ms, expiry {} ms, {} session store{}", node.name(), config.interval().toMillis(),

@@ -26,8 +26,8 @@ import java.util.function.Supplier;
 /** {@code numbers-client}: receives one stream, resuming after drops, and checks it. */
 @Command(name = "numbers-client", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Receives one numbers stream, reconnecting with capped exponential backoff and jitter, and checks it.",
-                "Exit codes: 0 complete and verified, 1 gap, duplicate or checksum mismatch, 2 bad options,",
-                "4 session refused (expired, unknown, malformed...), 5 gave up (no progress for --give-up)."})
+                "Exit codes: 0 complete and verified; 1 gap, duplicate or checksum mismatch; 2 bad options;",
+                "4 session refused (expired, unknown, mismatch...); 5 gave up (nothing received for --give-up)."})
 public final class NumbersClientCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "HOST", description = "Server or proxy host (default: ${DEFAULT-VALUE}).")
     String host = "127.0.0.1";
@@ -46,7 +46,7 @@ public final class NumbersClientCommand implements Callable<Integer> {
             description = "How many messages, 1..65535, or 'random' for a random count like the original (default: ${DEFAULT-VALUE}).")
     String count = "10";
 
-    @Option(names = "--client-id", paramLabel = "ID", description = "Session id (default: a random UUID). Give an old id to try resuming it.")
+    @Option(names = "--client-id", paramLabel = "ID", description = "Session id (default: a random UUID). The id of an earlier run restarts its stream from the first message, or is refused once expired.")
     String clientId;
 
     @Option(names = "--stateless", description = "Ask for the stateless doubling stream (a, 2a, 4a, ...) instead of the stateful one.")

@@ -165,6 +165,28 @@ class NumbersServerIT {
     }
 
     @Test
+    void statefulStreamsWaitForZooKeeperWhileStatelessOnesGoOn() throws Exception {
+        RunningService server = NumbersServers.start(zk, FAST);
+        zk.stop();
+        AtomicInteger attempt = new AtomicInteger();
+        Timing.await("stateful hello refused while ZooKeeper is down", Timing.seconds(10),
+                () -> firstLine(server, "HELLO 1 stateful down-" + attempt.incrementAndGet() + " 3 0"),
+                line -> line.startsWith("ERR unavailable "));
+        assertThat(firstLine(server, "HELLO 1 stateless s 3 0 5")).isEqualTo("OK stateless s 3 0 5");
+        zk.restart();
+        Timing.await("stateful hello accepted once ZooKeeper is back", Timing.seconds(20),
+                () -> firstLine(server, "HELLO 1 stateful up-" + attempt.incrementAndGet() + " 3 0"), line -> line.startsWith("OK "));
+    }
+
+    private static String firstLine(RunningService server, String hello) {
+        try (LineClient c = new LineClient(server.port())) {
+            return c.sendLine(hello).readLine();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void halfClosedClientStillGetsItsStream() throws Exception {
         RunningService server = NumbersServers.start(zk, FAST);
         try (LineClient c = new LineClient(server.port())) {

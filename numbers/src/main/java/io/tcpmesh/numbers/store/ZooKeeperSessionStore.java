@@ -40,6 +40,7 @@ public final class ZooKeeperSessionStore implements SessionStore {
 
     @Override
     public Optional<Versioned> get(String clientId) throws StoreException {
+        requireConnected();
         try {
             Stat stat = new Stat();
             byte[] data = client.getData().storingStatIn(stat).forPath(path(clientId));
@@ -53,6 +54,7 @@ public final class ZooKeeperSessionStore implements SessionStore {
 
     @Override
     public Optional<Integer> create(String clientId, SessionRecord record) throws StoreException {
+        requireConnected();
         try {
             client.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT)
                     .forPath(path(clientId), JSON.writeValueAsBytes(record));
@@ -66,6 +68,7 @@ public final class ZooKeeperSessionStore implements SessionStore {
 
     @Override
     public Optional<Integer> replace(String clientId, SessionRecord record, int expectedVersion) throws StoreException {
+        requireConnected();
         try {
             Stat stat = client.setData().withVersion(expectedVersion).forPath(path(clientId), JSON.writeValueAsBytes(record));
             return Optional.of(stat.getVersion());
@@ -78,6 +81,7 @@ public final class ZooKeeperSessionStore implements SessionStore {
 
     @Override
     public boolean delete(String clientId, int expectedVersion) throws StoreException {
+        requireConnected();
         try {
             client.delete().withVersion(expectedVersion).forPath(path(clientId));
             return true;
@@ -90,6 +94,7 @@ public final class ZooKeeperSessionStore implements SessionStore {
 
     @Override
     public boolean delete(String clientId) throws StoreException {
+        requireConnected();
         try {
             client.delete().forPath(path(clientId));
             return true;
@@ -102,6 +107,7 @@ public final class ZooKeeperSessionStore implements SessionStore {
 
     @Override
     public Collection<String> clientIds() throws StoreException {
+        requireConnected();
         try {
             return client.getChildren().forPath(SESSIONS_PATH);
         } catch (KeeperException.NoNodeException e) {
@@ -128,6 +134,13 @@ public final class ZooKeeperSessionStore implements SessionStore {
     @Override
     public void close() {
         // the Curator client belongs to the launcher
+    }
+
+    /** Fails at once while ZooKeeper is unreachable, rather than holding a worker through Curator's retries. */
+    private void requireConnected() throws StoreException {
+        if (!client.getZookeeperClient().isConnected()) {
+            throw new StoreException("ZooKeeper is not connected", null);
+        }
     }
 
     private static StoreException failure(String what, String clientId, Exception e) {

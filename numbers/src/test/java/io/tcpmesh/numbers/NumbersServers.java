@@ -1,5 +1,6 @@
 package io.tcpmesh.numbers;
 
+import io.tcpmesh.coordination.ServiceRegistry;
 import io.tcpmesh.coordination.bootstrap.RunningService;
 import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
 import io.tcpmesh.coordination.bootstrap.ServiceOptions;
@@ -9,6 +10,7 @@ import io.tcpmesh.numbers.client.ClientOptions;
 import io.tcpmesh.numbers.client.ClientResult;
 import io.tcpmesh.numbers.client.NumbersClient;
 import io.tcpmesh.numbers.codec.Variant;
+import org.apache.curator.framework.CuratorFramework;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -27,7 +29,19 @@ final class NumbersServers {
     static RunningService start(TestZooKeeper zk, NumbersConfig config) throws Exception {
         ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root()).bind("127.0.0.1")
                 .drainTimeout(Duration.ofSeconds(1));
-        return zk.track(ServiceLauncher.start("numbers", options, new NumbersModule(config)));
+        RunningService server = zk.track(ServiceLauncher.start("numbers", options, new NumbersModule(config)));
+        CuratorFramework client = zk.newClient();
+        String path = ServiceRegistry.SERVICES_PATH + "/numbers/" + server.node().name();
+        Timing.await(path + " registered", Timing.seconds(10), () -> exists(client, path));
+        return server;
+    }
+
+    private static boolean exists(CuratorFramework client, String path) {
+        try {
+            return client.checkExists().forPath(path) != null;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static ClientOptions options(Variant variant, int count) {

@@ -7,10 +7,12 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sessions in ZooKeeper, shared by every numbers server: one persistent node per client,
@@ -19,6 +21,9 @@ import java.util.Optional;
  */
 public final class ZooKeeperSessionStore implements SessionStore {
     public static final String SESSIONS_PATH = "/numbers/sessions";
+
+    /** How long a store call waits for a ZooKeeper connection before it fails. */
+    static final Duration CONNECT_WAIT = Duration.ofSeconds(2);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -136,10 +141,21 @@ public final class ZooKeeperSessionStore implements SessionStore {
         // the Curator client belongs to the launcher
     }
 
-    /** Fails at once while ZooKeeper is unreachable, rather than holding a worker through Curator's retries. */
+    /**
+     * Fails after at most {@link #CONNECT_WAIT} while ZooKeeper is unreachable, rather than holding a
+     * worker through all of Curator's retries.
+     */
     private void requireConnected() throws StoreException {
-        if (!client.getZookeeperClient().isConnected()) {
-            throw new StoreException("ZooKeeper is not connected", null);
+        if (client.getZookeeperClient().isConnected()) {
+            return;
+        }
+        try {
+            if (!client.blockUntilConnected(Math.toIntExact(CONNECT_WAIT.toMillis()), TimeUnit.MILLISECONDS)) {
+                throw new StoreException("ZooKeeper is not connected", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted waiting for ZooKeeper", e);
         }
     }
 

@@ -28,7 +28,8 @@ work="$(mktemp -d /tmp/md5-bench.XXXXXX)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-bench() { java -Xmx256m -cp "$CP" io.tcpmesh.md5.bench.Md5Bench "$@"; }
+# exit status 1 only says some requests failed: the line reports errors=N, so carry on
+bench() { java -Xmx256m -cp "$CP" io.tcpmesh.md5.bench.Md5Bench "$@" || true; }
 now() { date +%s.%N; }
 wait_port() { for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p"; }
@@ -46,9 +47,18 @@ wait_port "$ZK_PORT"
 data="$work/data.bin"
 head -c "$((SIZE_MB * 1048576))" /dev/urandom > "$data"
 md5sum "$data" >/dev/null   # page cache
-t0=$(now); expected=$(md5sum "$data" | cut -c1-32); t1=$(now)
-md5sum_mbs=$(echo "$SIZE_MB * 1.048576 / ($t1 - $t0)" | bc -l)
-printf "md5sum: %s MiB in %.3f s = %.1f MB/s\n" "$SIZE_MB" "$(echo "$t1 - $t0" | bc -l)" "$md5sum_mbs" | tee -a "$OUT"
+expected=$(md5sum "$data" | cut -c1-32)
+# wall time decides MB/s; CPU time (user+sys) per GiB is the load-independent figure on a shared machine
+TIMEFORMAT='%3R %3U %3S'
+md5sum_mbs=0
+for run in 1 2; do
+  { time md5sum "$data" >/dev/null; } 2>"$work/time.txt"
+  read -r wall user sys <"$work/time.txt"
+  mbs=$(echo "$SIZE_MB * 1.048576 / $wall" | bc -l)
+  cpu=$(echo "($user + $sys) * 1024 / $SIZE_MB" | bc -l)
+  printf "md5sum run %d: %s MiB in %.3f s = %.1f MB/s; %.2f CPU s per GiB\n" "$run" "$SIZE_MB" "$wall" "$mbs" "$cpu" | tee -a "$OUT"
+  if (( $(echo "$mbs > $md5sum_mbs" | bc -l) )); then md5sum_mbs=$mbs; md5sum_cpu=$cpu; fi
+done
 
 socat TCP-LISTEN:$PEER_PORT,fork,reuseaddr,backlog=1024 SYSTEM:'md5sum | cut -c1-32' 2>/dev/null &
 pids+=($!)
@@ -65,12 +75,15 @@ for mode in $MODES; do
   wait_port "$port"
   bench requests --port "$port" --clients 8 --size 4096 --duration 2s --warmup 1s >/dev/null   # JIT warm-up
   for run in 1 2; do
+    ticks0=$(awk '{print $14 + $15}' "/proc/$server/stat")
     s=$(bench stream --port "$port" --file "$data")
+    ticks1=$(awk '{print $14 + $15}' "/proc/$server/stat")
+    cpu=$(echo "($ticks1 - $ticks0) / $(getconf CLK_TCK) * 1024 / $SIZE_MB" | bc -l)
     got=$(echo "$s" | field md5)
     [ "$got" = "$expected" ] || { echo "WRONG DIGEST from md5-service ($mode): $got, md5sum says $expected" | tee -a "$OUT"; exit 1; }
     mbs=$(echo "$s" | field mb_per_s)
-    printf "md5-service --hashing %s, 1 GiB stream run %d: %s; ratio to md5sum %.2f\n" "$mode" "$run" "$s" \
-      "$(echo "$mbs / $md5sum_mbs" | bc -l)" | tee -a "$OUT"
+    printf "md5-service --hashing %s, stream run %d: %s; ratio to best md5sum %.2f; server %.2f CPU s per GiB (md5sum %.2f: ratio %.2f)\n" \
+      "$mode" "$run" "$s" "$(echo "$mbs / $md5sum_mbs" | bc -l)" "$cpu" "$md5sum_cpu" "$(echo "$md5sum_cpu / $cpu" | bc -l)" | tee -a "$OUT"
   done
   r=$(bench requests --port "$port" --clients "$CLIENTS" --size 64 --duration "$DURATION")
   printf "md5-service --hashing %s, 64-byte requests: %s; ratio to socat peer %.1fx\n" "$mode" "$r" \
@@ -79,7 +92,7 @@ for mode in $MODES; do
   bg=$!
   m=$(bench requests --port "$port" --clients 8 --size 64 --duration 2s --warmup 200ms)
   wait "$bg"
-  echo "md5-service --hashing $mode, 64-byte requests (8 clients) during a 1 GiB stream: $m; stream: $(cat "$work/stream-bg.txt")" | tee -a "$OUT"
+  echo "md5-service --hashing $mode, 64-byte requests (8 clients) during a stream: $m; stream: $(cat "$work/stream-bg.txt")" | tee -a "$OUT"
   kill -TERM "$server"; wait "$server" || true
   port=$((port + 2))
 done

@@ -1,6 +1,10 @@
 package io.tcpmesh.coordination;
 
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.curator.framework.api.CuratorEventType;
+import org.apache.curator.framework.api.CuratorListener;
+import org.apache.zookeeper.Watcher;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.recipes.leader.Participant;
@@ -76,6 +80,7 @@ public final class LeaderElection implements Closeable {
         connected = client.getZookeeperClient().isConnected();
         // registered before the latch's own listener, so this runs first on every state change
         client.getConnectionStateListenable().addListener(connectionListener);
+        client.getCuratorListenable().addListener(rawListener);
         latch.addListener(new LeaderLatchListener() {
             @Override
             public void isLeader() {
@@ -93,6 +98,18 @@ public final class LeaderElection implements Closeable {
             throw new IllegalStateException("could not start election " + name, e);
         }
         callbacks.execute(this::reconcile);
+    }
+
+    /** ZooKeeper's own Disconnected and Expired, on its event thread: tell the listener without waiting for SUSPENDED. */
+    private final CuratorListener rawListener = this::rawEvent;
+
+    private void rawEvent(CuratorFramework c, CuratorEvent event) {
+        if (event.getType() == CuratorEventType.WATCHED && event.getWatchedEvent() != null
+                && event.getWatchedEvent().getType() == Watcher.Event.EventType.None
+                && event.getWatchedEvent().getState() != Watcher.Event.KeeperState.SyncConnected
+                && !callbacks.isShutdown()) {
+            callbacks.execute(this::reconcile);
+        }
     }
 
     private void connectionChanged(CuratorFramework c, ConnectionState newState) {
@@ -125,7 +142,10 @@ public final class LeaderElection implements Closeable {
 
     /** True only while this participant holds the latch and its ZooKeeper connection is healthy. */
     public boolean isLeader() {
-        return state.get() == State.STARTED && connected && latch.hasLeadership();
+        // the client's own flag turns false on ZooKeeper's event thread, before Curator's state
+        // listeners (ours included) hear of SUSPENDED: they share one thread that others may hold up
+        return state.get() == State.STARTED && connected && client.getZookeeperClient().isConnected()
+                && latch.hasLeadership();
     }
 
     /** The current leader's participant id as ZooKeeper says now, if there is one and ZooKeeper answers. */
@@ -151,6 +171,7 @@ public final class LeaderElection implements Closeable {
             return;
         }
         client.getConnectionStateListenable().removeListener(connectionListener);
+        client.getCuratorListenable().removeListener(rawListener);
         callbacks.execute(this::reconcile);
         try {
             latch.close();

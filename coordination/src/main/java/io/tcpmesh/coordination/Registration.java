@@ -1,6 +1,9 @@
 package io.tcpmesh.coordination;
 
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.utils.ZKPaths;
 import org.apache.curator.x.discovery.ServiceInstance;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,18 +60,13 @@ public final class Registration implements Closeable {
         }
         ServiceInstance<InstanceDetails> current = instance;
         try {
-            // the discovery keeps the instance in its table even when a write fails, and writes that
-            // table's data again on every (re)connection: so the table must always hold the current data
-            if (!inTable) {
+            if (inTable && ownNode() != null) {
+                registry.discovery().updateService(current);
+            } else {
                 inTable = true;
                 registry.discovery().registerService(current);
-            } else {
-                registry.discovery().updateService(current);
             }
-            if (!announced) {
-                announced = true;
-                log.info("registered {}/{} at {}:{}", current.getName(), current.getId(), current.getAddress(), current.getPort());
-            }
+            announce(current);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -77,14 +75,57 @@ public final class Registration implements Closeable {
         }
     }
 
-    /** True when ZooKeeper holds this instance with its current data, as read back now. */
-    public boolean isRegistered() {
+    /**
+     * After a (re)connection, on the registrar thread: writes the instance again unless this session
+     * already holds it, so a plain reconnection causes no remove-and-add blip for watchers, and a
+     * session expiry brings it back with its current data.
+     */
+    void ensure() {
+        if (closed) {
+            return;
+        }
+        try {
+            Stat stat = ownNode();
+            if (stat == null || !isCurrent()) {
+                inTable = false;
+                write();
+            }
+        } catch (Exception e) {
+            log.warn("could not check {}/{} after reconnecting ({}); retrying on the next connection", service(), id(), e.toString());
+        }
+    }
+
+    /** The node's stat when it exists and belongs to this client's current session, else null. */
+    private Stat ownNode() throws Exception {
+        CuratorFramework client = registry.client();
+        Stat stat = client.checkExists().forPath(path());
+        long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+        return stat != null && stat.getEphemeralOwner() == session ? stat : null;
+    }
+
+    private boolean isCurrent() {
         try {
             ServiceInstance<InstanceDetails> found = registry.discovery().queryForInstance(service(), id());
             return found != null && found.getPayload().equals(instance.getPayload());
         } catch (Exception e) {
             return false;
         }
+    }
+
+    private String path() {
+        return ZKPaths.makePath(ServiceRegistry.SERVICES_PATH, service(), id());
+    }
+
+    private void announce(ServiceInstance<InstanceDetails> current) {
+        if (!announced) {
+            announced = true;
+            log.info("registered {}/{} at {}:{}", current.getName(), current.getId(), current.getAddress(), current.getPort());
+        }
+    }
+
+    /** True when ZooKeeper holds this instance with its current data, as read back now. */
+    public boolean isRegistered() {
+        return isCurrent();
     }
 
     /** Removes the instance from ZooKeeper, waiting a few seconds at most. */

@@ -1,6 +1,8 @@
 package io.tcpmesh.coordination;
 
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
 import org.apache.curator.x.discovery.ServiceInstance;
@@ -57,15 +59,23 @@ public final class ServiceRegistry implements Closeable {
         if (!state.compareAndSet(State.LATENT, State.STARTED)) {
             throw new IllegalStateException("registry already started or closed");
         }
-        registrar.execute(() -> {
-            try {
-                // registers nothing yet; from now on, every (re)connection re-registers every instance
-                discovery.start();
-            } catch (Exception e) {
-                log.warn("service discovery start failed; instances register on the next connection", e);
-            }
-        });
+        // Not discovery.start(): its listener re-registers on Curator's one connection-state thread and
+        // blocks it while ZooKeeper is unreachable, delaying every other listener (a leader's SUSPENDED).
+        // Re-registration runs on the registrar thread instead.
+        client.getConnectionStateListenable().addListener(connectionListener, registrar);
         return this;
+    }
+
+    private final ConnectionStateListener connectionListener = (c, newState) -> {
+        if (newState.isConnected() && newState != ConnectionState.READ_ONLY) {
+            registrations().forEach(Registration::ensure);
+        }
+    };
+
+    private List<Registration> registrations() {
+        synchronized (children) {
+            return children.stream().filter(Registration.class::isInstance).map(Registration.class::cast).toList();
+        }
     }
 
     /**
@@ -136,6 +146,7 @@ public final class ServiceRegistry implements Closeable {
         for (Closeable child : toClose) {
             Closeables.closeQuietly(child, log);
         }
+        client.getConnectionStateListenable().removeListener(connectionListener);
         registrar.shutdownNow();
         Closeables.closeQuietly(discovery, log);
     }

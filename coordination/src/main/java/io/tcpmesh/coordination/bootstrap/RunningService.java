@@ -58,6 +58,8 @@ public final class RunningService implements AutoCloseable {
         Registration registration = registry.register(node.service(), node.name(), options.advertisedHost(),
                 bound.getPort(), node.details());
         node.onAttributesChanged(registration::update);
+        // an attribute set between reading the details and adding the listener would be lost
+        registration.update(node.attributes());
         warnWhileZooKeeperIsDown(injector, node);
         log.info("[{}] serving on {}:{}, registering as {}/{} at {}:{}", node.name(), bound.getAddress().getHostAddress(),
                 bound.getPort(), node.service(), node.name(), options.advertisedHost(), bound.getPort());

@@ -89,6 +89,26 @@ class Md5ServiceIT {
         }
     }
 
+    /** A fast sender against the smallest backlog: reading pauses and resumes thousands of times. */
+    @Test
+    void executorHashingPausesAndResumesReadingWithoutStalling() throws Exception {
+        Md5Config config = new Md5Config(Duration.ofSeconds(30), 100, Hashing.EXECUTOR, 2, 64 * 1024);
+        try (RunningService md5 = start(config); Socket s = Md5Client.connect(md5.port())) {
+            byte[] block = new byte[256 * 1024];
+            new Random(64).nextBytes(block);
+            java.security.MessageDigest expected = java.security.MessageDigest.getInstance("MD5");
+            long start = System.nanoTime();
+            for (int i = 0; i < 256; i++) { // 64 MiB: a lost wake-up costs up to 1 s per pause
+                block[i]++;
+                s.getOutputStream().write(block);
+                expected.update(block);
+            }
+            s.shutdownOutput();
+            assertThat(Md5Client.readToEnd(s)).isEqualTo(java.util.HexFormat.of().formatHex(expected.digest()) + "\n");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Timing.seconds(20));
+        }
+    }
+
     @Test
     void idleConnectionIsClosedWithoutAnswer() throws Exception {
         try (RunningService md5 = start(Md5Config.defaults().withIdleTimeout(Duration.ofSeconds(1)));

@@ -94,7 +94,8 @@ final class NumbersServerHandler extends IoHandlerAdapter implements Stream.Even
         Stream stream = new Stream(session, hello, claim, 0, config.failEvery(), this);
         begin(stream);
         if (session.isClosing() && stream.closed()) {
-            sessions.release(claim, hello.next());
+            // closed before the stream was attached: sessionClosed could not release it
+            sessions.release(claim, stream.next());
         }
     }
 

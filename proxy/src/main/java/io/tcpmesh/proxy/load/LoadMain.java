@@ -3,13 +3,14 @@ package io.tcpmesh.proxy.load;
 import io.tcpmesh.coordination.VersionProvider;
 import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.ExitCodes;
-import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
 import io.tcpmesh.coordination.bootstrap.Sizes;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -145,7 +146,32 @@ public final class LoadMain implements Callable<Integer> {
     static int run(PrintStream out, PrintStream err, String... args) {
         LoadMain main = new LoadMain(out, err);
         main.args.addAll(List.of(args));
-        return ServiceLauncher.execute(main, args);
+        CommandLine cl = new CommandLine(main);
+        PrintWriter errWriter = new PrintWriter(err, true);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(errWriter);
+        cl.setParameterExceptionHandler((e, a) -> badOptions(errWriter, e.getMessage()));
+        cl.setExecutionExceptionHandler((e, c, parsed) -> failed(errWriter, e));
+        return cl.execute(args);
+    }
+
+    private static int badOptions(PrintWriter err, String message) {
+        err.println("load: " + message);
+        err.println("Try 'load --help' for the options.");
+        err.flush();
+        return ExitCodes.BAD_OPTIONS;
+    }
+
+    private static int failed(PrintWriter err, Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException) {
+                return badOptions(err, t.getMessage());
+            }
+        }
+        err.println("load: failed: " + e);
+        e.printStackTrace(err);
+        err.flush();
+        return ExitCodes.FAILURE;
     }
 
     @Override

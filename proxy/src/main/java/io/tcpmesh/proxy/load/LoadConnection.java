@@ -36,18 +36,21 @@ abstract class LoadConnection {
         }
     }
 
-    final void onSelected(long now) {
+    final void onSelected(SelectionKey selected, long now) {
+        if (selected != key) {
+            return;
+        }
         try {
-            if (key.isConnectable()) {
+            if (selected.isConnectable()) {
                 channel.finishConnect();
                 key.interestOps(0);
                 connected(now);
                 return;
             }
-            if (key.isReadable()) {
+            if (selected.isReadable()) {
                 readable(now);
             }
-            if (key.isValid() && key.isWritable()) {
+            if (selected == key && selected.isValid() && selected.isWritable()) {
                 writable(now);
             }
         } catch (IOException e) {

@@ -169,7 +169,7 @@ final class LoadWorker implements Runnable {
         var keys = selector.selectedKeys();
         for (SelectionKey key : keys) {
             if (key.isValid()) {
-                ((LoadConnection) key.attachment()).onSelected(now);
+                ((LoadConnection) key.attachment()).onSelected(key, now);
             }
         }
         keys.clear();

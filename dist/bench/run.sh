@@ -6,6 +6,7 @@
 #
 # Options:
 #   --quick                 short run
+#   --repeat N              measure every peer N times, interleaved, and report the median (default 1)
 #   --only 1,3,5            run only these scenarios (4 uses 3's HAProxy figure, or measures it)
 #   --out FILE              report path (default: docs/BENCHMARKS.md beside dist/)
 #   --backends tcpmesh|socat  tcpmesh's md5-service and echo-node (default), or socat stand-ins
@@ -40,6 +41,7 @@ BACKENDS=tcpmesh
 PEERS="tcpmesh haproxy nginx socat"
 INSTALL=1
 KEEP=0
+REPEAT=1
 CORES="$(nproc)"
 PROXY_CPUS=""
 LOAD_CPUS=""
@@ -50,6 +52,7 @@ BACKEND_CPUS_SET=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) MODE=quick ;;
+    --repeat) REPEAT="$2"; shift ;;
     --only) ONLY="${2//,/ }"; shift ;;
     --out) OUT="$2"; shift ;;
     --backends) BACKENDS="$2"; shift ;;
@@ -65,23 +68,28 @@ while [ $# -gt 0 ]; do
   shift
 done
 case "$BACKENDS" in tcpmesh|socat) ;; *) echo "run.sh: --backends must be tcpmesh or socat" >&2; exit 2 ;; esac
+case "$REPEAT" in [1-9]) ;; *) echo "run.sh: --repeat takes 1-9" >&2; exit 2 ;; esac
 for s in $ONLY; do case "$s" in [1-6]) ;; *) echo "run.sh: --only takes scenarios 1-6, not '$s'" >&2; exit 2 ;; esac; done
 
 if [ "$MODE" = quick ]; then
-  DURATION=5s; S1_BYTES=$((256 << 20)); S1_REQUESTS=1; S5_BYTES=$((1 << 30)); S2_CONNECTIONS=16
+  WARMUP=2s; DURATION=5s; S1_BYTES=$((256 << 20)); S1_REQUESTS=1; S5_BYTES=$((1 << 30)); S2_CONNECTIONS=16
 else
-  DURATION=20s; S1_BYTES=$((1 << 30)); S1_REQUESTS=2; S5_BYTES=$((4 << 30)); S2_CONNECTIONS=16
+  WARMUP=5s; DURATION=20s; S1_BYTES=$((1 << 30)); S1_REQUESTS=2; S5_BYTES=$((4 << 30)); S2_CONNECTIONS=16
 fi
 
-# Core budget: every proxy gets the same cores; on 2 cores: proxy on core 1, tester and backends on core 0.
+# Core budget: every proxy gets the same cores. 2-3 cores: the proxy on the last core, tester and backends
+# on the others. 4 or more: the proxy on the last core, the backends on the one before, the tester on the rest.
 if [ -z "$PROXY_CPUS" ] && [ "$CORES" -ge 2 ]; then
   PROXY_CPUS=$((CORES - 1))
 fi
-if [ "$LOAD_CPUS_SET" = 0 ] && [ "$CORES" -ge 2 ]; then
-  LOAD_CPUS="0-$((CORES - 2))"
-  [ "$CORES" = 2 ] && LOAD_CPUS=0
+if [ "$CORES" -ge 4 ]; then
+  [ "$LOAD_CPUS_SET" = 0 ] && LOAD_CPUS="0-$((CORES - 3))"
+  [ "$BACKEND_CPUS_SET" = 0 ] && BACKEND_CPUS=$((CORES - 2))
+elif [ "$CORES" -ge 2 ]; then
+  [ "$LOAD_CPUS_SET" = 0 ] && LOAD_CPUS="0-$((CORES - 2))"
+  [ "$LOAD_CPUS" = 0-0 ] && LOAD_CPUS=0
+  [ "$BACKEND_CPUS_SET" = 0 ] && BACKEND_CPUS="$LOAD_CPUS"
 fi
-[ "$BACKEND_CPUS_SET" = 0 ] && BACKEND_CPUS="$LOAD_CPUS"
 PROXY_THREADS="$(count_cpus "${PROXY_CPUS:-0-$((CORES - 1))}")"
 
 [ "$INSTALL" = 1 ] && ensure_packages
@@ -97,7 +105,10 @@ for p in "$ZK_PORT" "$MD5_PORT" "$ECHO_PORT" "$TCPMESH_MD5" "$TCPMESH_ECHO" "$HA
   port_free "$p" || die "port $p is in use: stop what listens there (ports 20000-20999 are the suite's)"
 done
 
+mkdir -p "$(dirname "$OUT")"
+OUT="$(cd "$(dirname "$OUT")" && pwd)/$(basename "$OUT")"
 BENCH_TMP="$(mktemp -d /tmp/tcpmesh-bench.XXXXXX)"
+cd "$BENCH_TMP"
 RESULTS="$BENCH_TMP/results.tsv"
 COMMANDS="$BENCH_TMP/commands.txt"
 : >"$RESULTS"
@@ -125,9 +136,9 @@ for p in $PEERS; do
 done
 log "peers up: $PEERS_UP"
 
+warm_up
 for s in $ONLY; do
   "scenario_$s"
 done
 
-mkdir -p "$(dirname "$OUT")"
 write_report "$OUT"

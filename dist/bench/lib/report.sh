@@ -1,8 +1,16 @@
 # shellcheck shell=bash
 # Writes the Markdown report from $RESULTS (scenario, peer, metric, value) and $COMMANDS.
 
-# value SCENARIO PEER METRIC: the recorded figure, or empty.
-value() { awk -F'\t' -v s="$1" -v p="$2" -v m="$3" '$1 == s && $2 == p && $3 == m { v = $4 } END { print v }' "$RESULTS"; }
+# value SCENARIO PEER METRIC: the recorded figure (the median of the rounds of --repeat), or empty.
+value() {
+  awk -F'\t' -v s="$1" -v p="$2" -v m="$3" '$1 == s && $2 == p && $3 == m && $4 != "" { print $4 }' "$RESULTS" \
+    | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
+
+# worst SCENARIO PEER METRIC: the largest recorded figure (exit codes and error counts: any round counts).
+worst() {
+  awk -F'\t' -v s="$1" -v p="$2" -v m="$3" '$1 == s && $2 == p && $3 == m && $4 != "" { if (!n++ || $4 + 0 > v + 0) v = $4 } END { if (n) print v }' "$RESULTS"
+}
 
 # ratio A B: A / B to two decimals, or "n/a".
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
@@ -11,19 +19,19 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0)
 table() {
   local s="$1" peers="$2" metrics="$3" peer m v row tcpmesh code errors
   local first="${metrics%% *}"
-  printf '| peer |'; for m in $metrics; do printf ' %s |' "$m"; done; printf ' errors | exit | tcpmesh / peer (%s) |\n' "$first"
+  printf '| peer |'; for m in $metrics; do printf ' %s |' "$m"; done; printf ' errors (worst round) | exit (worst) | tcpmesh / peer (%s) |\n' "$first"
   printf '|---|'; for m in $metrics; do printf -- '---:|'; done; printf -- '---:|---:|---:|\n'
   tcpmesh="$(value "$s" tcpmesh "$first")"
   for peer in $peers; do
     v="$(value "$s" "$peer" "$first")"
-    code="$(value "$s" "$peer" exit)"
+    code="$(worst "$s" "$peer" exit)"
     if [ -z "$v" ] && [ -z "$code" ]; then
       printf '| %s |' "$peer"; for m in $metrics; do printf ' – |'; done; printf ' – | – | not run |\n'
       continue
     fi
     row="| $peer |"
     for m in $metrics; do row="$row $(value "$s" "$peer" "$m") |"; done
-    errors="$(value "$s" "$peer" errors)"
+    errors="$(worst "$s" "$peer" errors)"
     printf '%s %s | %s | %s |\n' "$row" "${errors:-–}" "${code:-–}" "$(ratio "$tcpmesh" "$v")"
   done
 }
@@ -49,6 +57,9 @@ write_report() {
     echo "Everything on loopback, every peer measured in this same run with the same backends, the same load and"
     echo "the same core budget: proxies pinned with \`taskset -c ${PROXY_CPUS:-(none)}\` (${PROXY_THREADS} thread(s)/worker(s) for HAProxy and nginx),"
     echo "the load tester with \`taskset -c ${LOAD_CPUS:-(none)}\`, backends with \`taskset -c ${BACKEND_CPUS:-(none)}\`. Backends: $BACKENDS."
+    echo "\"direct\" runs the load straight at the backend, so the proxy cores are idle then: direct is a reference, not a peer."
+    echo "Each figure is the median of $REPEAT round(s); in a round every peer is measured once, in turn."
+    echo "Every peer got ${WARMUP} of echo and md5 load before the first measurement (JIT warm-up), not recorded."
     echo "The ratio column is tcpmesh / peer for the first figure of the row (higher is better for rates, lower for latencies)."
     echo
     echo "**Caveat:** on the development machine other builds share the cores while this runs; figures move by"

@@ -41,6 +41,27 @@ load_run() {
   return 0
 }
 
+# rounds PEER...: the peers, repeated --repeat times (interleaved, so slow drifts of a shared machine hit all).
+rounds() {
+  local r
+  for r in $(seq 1 "$REPEAT"); do echo "$@"; done
+}
+
+# warm_up: a few seconds of echo and md5 load on every peer that is up, so JIT compilation of the Java
+# backends and proxy happens before anything is measured. Nothing is recorded.
+warm_up() {
+  local peer kind port
+  for peer in $PEERS_UP; do
+    for kind in md5 echo; do
+      [ "$peer" = socat ] && [ "$kind" = echo ] && continue
+      [ "$peer" = nginx ] && [ "$kind" = md5 ] && continue
+      port="$(front_port "$peer" "$kind")"
+      log "warm-up: $kind through $peer"
+      pinned "$LOAD_CPUS" "$BIN/load" -q --mode "$kind" -c 8 -d "$WARMUP" "127.0.0.1:$port" >/dev/null 2>&1 || true
+    done
+  done
+}
+
 # 1. MD5 of one big stream: md5sum alone, md5-service direct, through tcpmesh, through HAProxy. MB/s.
 scenario_1() {
   local bytes="$S1_BYTES" file="$BENCH_TMP/stream.bin" t0 t1 peer mean
@@ -53,18 +74,18 @@ scenario_1() {
   printf 'scenario 1, md5sum: %smd5sum %s  (a %d-byte file)\n' "${LOAD_CPUS:+taskset -c $LOAD_CPUS }" "$file" "$bytes" >>"$COMMANDS"
   record 1 md5sum MB/s "$(awk -v b="$bytes" -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f", b / (ns / 1e9) / 1e6 }')"
   rm -f "$file"
-  for peer in direct tcpmesh haproxy; do
+  for peer in $(rounds direct tcpmesh haproxy); do
     peer_up "$peer" || continue
     load_run 1 "$peer" md5 --mode md5 --size "$bytes" --requests "$S1_REQUESTS" -c 1 --timeout 60s --drain 5m || continue
     mean="$(json_num "$LAST_JSON" mean)"
-    record 1 "$peer" MB/s "$(awk -v b="$bytes" -v ms="$mean" 'BEGIN { printf "%.1f", ms > 0 ? b / (ms / 1e3) / 1e6 : 0 }')"
+    record 1 "$peer" MB/s "$(awk -v b="$bytes" -v ms="$mean" 'BEGIN { printf "%.1f", (ms > 0 ? b / (ms / 1e3) / 1e6 : 0) }')"
   done
 }
 
 # 2. MD5 of 64-byte requests, a new connection each: direct, tcpmesh, HAProxy, socat+md5sum. req/s.
 scenario_2() {
   local peer
-  for peer in direct tcpmesh haproxy socat; do
+  for peer in $(rounds direct tcpmesh haproxy socat); do
     peer_up "$peer" || continue
     load_run 2 "$peer" md5 --mode md5 --size 64 -c "$S2_CONNECTIONS" -d "$DURATION" || continue
     record 2 "$peer" req/s "$(json_num "$LAST_JSON" requestsPerSecond)"
@@ -75,7 +96,7 @@ scenario_2() {
 # 3. Echo of 64-byte messages over 50 connections, closed loop: direct, tcpmesh, HAProxy, nginx. req/s.
 scenario_3() {
   local peer
-  for peer in direct tcpmesh haproxy nginx; do
+  for peer in $(rounds direct tcpmesh haproxy nginx); do
     peer_up "$peer" || continue
     load_run 3 "$peer" echo --size 64 -c 50 -d "$DURATION" || continue
     record 3 "$peer" req/s "$(json_num "$LAST_JSON" requestsPerSecond)"
@@ -86,7 +107,7 @@ scenario_3() {
 # 4. Echo at a constant rate near 70% of HAProxy's maximum (scenario 3's figure): p50/p99/p999.
 scenario_4() {
   local max rate peer
-  max="$(awk -F'\t' '$1 == 3 && $2 == "haproxy" && $3 == "req/s" { print $4 }' "$RESULTS" | tail -1)"
+  max="$(value 3 haproxy req/s)"
   if [ -z "$max" ]; then
     peer_up haproxy || { log "scenario 4 needs HAProxy's maximum: skipped"; return 0; }
     load_run 4max haproxy echo --size 64 -c 50 -d "$DURATION" || return 0
@@ -95,7 +116,7 @@ scenario_4() {
   rate="$(awk -v m="$max" 'BEGIN { printf "%d", m * 0.7 }')"
   [ "$rate" -gt 0 ] || { log "scenario 4: HAProxy's maximum is 0: skipped"; return 0; }
   record 4 all rate "$rate"
-  for peer in direct tcpmesh haproxy; do
+  for peer in $(rounds direct tcpmesh haproxy); do
     peer_up "$peer" || continue
     load_run 4 "$peer" echo --size 64 -c 50 -d "$DURATION" --rate "$rate" || continue
     record 4 "$peer" req/s "$(json_num "$LAST_JSON" requestsPerSecond)"
@@ -108,7 +129,7 @@ scenario_4() {
 # 5. Echo bulk: S5_BYTES each way over 4 connections in 1 MiB messages: MB/s direct, tcpmesh, HAProxy.
 scenario_5() {
   local peer
-  for peer in direct tcpmesh haproxy; do
+  for peer in $(rounds direct tcpmesh haproxy); do
     peer_up "$peer" || continue
     load_run 5 "$peer" echo --size 1M -c 4 --requests $((S5_BYTES >> 20)) --timeout 30s --drain 60s || continue
     record 5 "$peer" MB/s "$(json_num "$LAST_JSON" megabytesPerSecond)"
@@ -118,7 +139,7 @@ scenario_5() {
 # 6. Connection rate (connect and close) through each proxy, and to the echo backend directly.
 scenario_6() {
   local peer
-  for peer in direct tcpmesh haproxy nginx; do
+  for peer in $(rounds direct tcpmesh haproxy nginx); do
     peer_up "$peer" || continue
     load_run 6 "$peer" echo --mode connect -c 16 -d "$DURATION" || continue
     record 6 "$peer" conn/s "$(json_num "$LAST_JSON" requestsPerSecond)"

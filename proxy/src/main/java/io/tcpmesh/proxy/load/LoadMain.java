@@ -143,7 +143,8 @@ public final class LoadMain implements Callable<Integer> {
         return run(System.out, System.err, args);
     }
 
-    static int run(PrintStream out, PrintStream err, String... args) {
+    /** Runs the tester with its output on the given streams; returns the exit code (for tests in other packages). */
+    public static int run(PrintStream out, PrintStream err, String... args) {
         LoadMain main = new LoadMain(out, err);
         main.args.addAll(List.of(args));
         CommandLine cl = new CommandLine(main);

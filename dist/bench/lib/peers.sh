@@ -1,0 +1,136 @@
+# shellcheck shell=bash
+# The proxies under test (tcpmesh, HAProxy, nginx stream) and the backends, each started with a config
+# generated into $BENCH_TMP, listening on 127.0.0.1 in the 20000-20999 range.
+
+# Backends
+ZK_PORT=20181
+MD5_PORT=20101
+ECHO_PORT=20201
+ECHO_MASTER_PORT=20288
+# Front ports per proxy: md5, echo
+TCPMESH_MD5=20100;  TCPMESH_ECHO=20200; TCPMESH_ADMIN=20900
+HAPROXY_MD5=20110;  HAPROXY_ECHO=20210
+NGINX_MD5=20120;    NGINX_ECHO=20220
+SOCAT_MD5=20130
+
+start_zookeeper() {
+  mkdir -p "$BENCH_TMP/zk"
+  start_bg zookeeper "$BENCH_TMP/zookeeper.log" "$BACKEND_CPUS" "$BIN/zookeeper" --port "$ZK_PORT" --data-dir "$BENCH_TMP/zk"
+  wait_port "$ZK_PORT" 60 zookeeper
+}
+
+# The backends: tcpmesh's own services, or (--backends socat) socat stand-ins to prove the suite piecewise.
+start_backends() {
+  if [ "$BACKENDS" = socat ]; then
+    start_bg md5-backend "$BENCH_TMP/md5-backend.log" "$BACKEND_CPUS" \
+      socat "TCP-LISTEN:$MD5_PORT,bind=127.0.0.1,fork,reuseaddr,backlog=1024" SYSTEM:'md5sum | cut -c1-32'
+    start_bg echo-backend "$BENCH_TMP/echo-backend.log" "$BACKEND_CPUS" \
+      socat "TCP-LISTEN:$ECHO_PORT,bind=127.0.0.1,fork,reuseaddr,backlog=1024" EXEC:cat
+  else
+    start_zookeeper
+    start_bg md5-backend "$BENCH_TMP/md5-backend.log" "$BACKEND_CPUS" \
+      "$BIN/md5-service" --port "$MD5_PORT" --zk "127.0.0.1:$ZK_PORT" --id bench-md5
+    start_bg echo-backend "$BENCH_TMP/echo-backend.log" "$BACKEND_CPUS" \
+      "$BIN/echo-node" --port "$ECHO_PORT" --master-port "$ECHO_MASTER_PORT" --zk "127.0.0.1:$ZK_PORT"
+  fi
+  wait_port "$MD5_PORT" 60 md5-backend
+  wait_port "$ECHO_PORT" 60 echo-backend
+}
+
+start_tcpmesh_proxy() {
+  cat >"$BENCH_TMP/proxy.json" <<JSON
+{"Apps":[
+  {"Name":"md5","Ports":[$TCPMESH_MD5],"Targets":["127.0.0.1:$MD5_PORT"]},
+  {"Name":"echo","Ports":[$TCPMESH_ECHO],"Targets":["127.0.0.1:$ECHO_PORT"]}
+]}
+JSON
+  start_bg tcpmesh "$BENCH_TMP/tcpmesh-proxy.log" "$PROXY_CPUS" \
+    "$BIN/proxy" --config "$BENCH_TMP/proxy.json" --zk "127.0.0.1:$ZK_PORT" --admin-port "$TCPMESH_ADMIN"
+  wait_port "$TCPMESH_MD5" 60 tcpmesh-proxy
+  wait_port "$TCPMESH_ECHO" 60 tcpmesh-proxy
+}
+
+write_haproxy_config() {
+  cat >"$BENCH_TMP/haproxy.cfg" <<CFG
+global
+    nbthread $PROXY_THREADS
+    maxconn 8000
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 120s
+    timeout server 120s
+frontend md5_in
+    bind 127.0.0.1:$HAPROXY_MD5
+    default_backend md5
+frontend echo_in
+    bind 127.0.0.1:$HAPROXY_ECHO
+    default_backend echo
+backend md5
+    server md5 127.0.0.1:$MD5_PORT
+backend echo
+    server echo 127.0.0.1:$ECHO_PORT
+CFG
+}
+
+start_haproxy() {
+  write_haproxy_config
+  haproxy -c -q -f "$BENCH_TMP/haproxy.cfg" || die "haproxy rejected $BENCH_TMP/haproxy.cfg"
+  start_bg haproxy "$BENCH_TMP/haproxy.log" "$PROXY_CPUS" haproxy -db -f "$BENCH_TMP/haproxy.cfg"
+  wait_port "$HAPROXY_MD5" 30 haproxy
+  wait_port "$HAPROXY_ECHO" 30 haproxy
+}
+
+write_nginx_config() {
+  mkdir -p "$BENCH_TMP/nginx/logs"
+  local module=/usr/lib/nginx/modules/ngx_stream_module.so
+  cat >"$BENCH_TMP/nginx/nginx.conf" <<CFG
+load_module $module;
+worker_processes $PROXY_THREADS;
+pid $BENCH_TMP/nginx/nginx.pid;
+error_log $BENCH_TMP/nginx/logs/error.log warn;
+worker_rlimit_nofile 18000;
+events { worker_connections 8000; }
+stream {
+    server {
+        listen 127.0.0.1:$NGINX_MD5 backlog=1024;
+        # without it nginx drops the reply of a half-closed request
+        proxy_half_close on;
+        proxy_pass 127.0.0.1:$MD5_PORT;
+    }
+    server {
+        listen 127.0.0.1:$NGINX_ECHO backlog=1024;
+        proxy_pass 127.0.0.1:$ECHO_PORT;
+    }
+}
+CFG
+}
+
+start_nginx() {
+  write_nginx_config
+  nginx -t -q -p "$BENCH_TMP/nginx/" -e "$BENCH_TMP/nginx/logs/error.log" -c "$BENCH_TMP/nginx/nginx.conf" \
+    || die "nginx rejected $BENCH_TMP/nginx/nginx.conf"
+  start_bg nginx "$BENCH_TMP/nginx.log" "$PROXY_CPUS" \
+    nginx -p "$BENCH_TMP/nginx/" -e "$BENCH_TMP/nginx/logs/error.log" -c "$BENCH_TMP/nginx/nginx.conf" -g 'daemon off;'
+  wait_port "$NGINX_MD5" 30 nginx
+  wait_port "$NGINX_ECHO" 30 nginx
+}
+
+# The fork-per-connection peer of scenario 2: socat forks md5sum for every connection.
+start_socat_md5() {
+  start_bg socat-md5 "$BENCH_TMP/socat-md5.log" "$PROXY_CPUS" \
+    socat "TCP-LISTEN:$SOCAT_MD5,bind=127.0.0.1,fork,reuseaddr,backlog=1024" SYSTEM:'md5sum | cut -c1-32'
+  wait_port "$SOCAT_MD5" 30 socat-md5
+}
+
+# front_port PEER KIND: the port where PEER (direct, tcpmesh, haproxy, nginx, socat) serves KIND (md5, echo).
+front_port() {
+  case "$1/$2" in
+    direct/md5) echo "$MD5_PORT" ;;       direct/echo) echo "$ECHO_PORT" ;;
+    tcpmesh/md5) echo "$TCPMESH_MD5" ;;   tcpmesh/echo) echo "$TCPMESH_ECHO" ;;
+    haproxy/md5) echo "$HAPROXY_MD5" ;;   haproxy/echo) echo "$HAPROXY_ECHO" ;;
+    nginx/md5) echo "$NGINX_MD5" ;;       nginx/echo) echo "$NGINX_ECHO" ;;
+    socat/md5) echo "$SOCAT_MD5" ;;
+    *) die "no port for $1/$2" ;;
+  esac
+}

@@ -1,0 +1,148 @@
+# shellcheck shell=bash
+# The six scenarios of issue 6. Each is a function that measures every peer in turn with the same load and
+# appends "scenario<TAB>peer<TAB>metric<TAB>value" lines to $RESULTS; the report turns them into tables.
+
+record() {
+  local v="$4"
+  case "$3" in
+    p50|p99|p999) v="$(awk -v x="$v" 'BEGIN { printf "%.3f", x }')" ;;
+    req/s|conn/s) v="$(awk -v x="$v" 'BEGIN { printf "%.0f", x }')" ;;
+    MB/s) v="$(awk -v x="$v" 'BEGIN { printf "%.1f", x }')" ;;
+  esac
+  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$v" >>"$RESULTS"
+}
+
+# Peers whose processes are up: a scenario skips (and the report says so) the ones that are not.
+peer_up() { [[ " $PEERS_UP " == *" $1 "* ]]; }
+
+# load_run SCENARIO PEER KIND [LOAD OPTIONS...]: runs dist/bin/load on the load cores against PEER's KIND port,
+# writes its JSON report, and records its exit code. Sets LAST_JSON.
+load_run() {
+  local scenario="$1" peer="$2" kind="$3"; shift 3
+  local port json code
+  port="$(front_port "$peer" "$kind")"
+  json="$BENCH_TMP/s$scenario-$peer.json"
+  local cmd=("$BIN/load" "$@" -q --json "$json" "127.0.0.1:$port")
+  printf 'scenario %s, %s: %s%s\n' "$scenario" "$peer" "${LOAD_CPUS:+taskset -c $LOAD_CPUS }" "dist/bin/load $* 127.0.0.1:$port" >>"$COMMANDS"
+  log "scenario $scenario, $peer: load $* 127.0.0.1:$port"
+  set +e
+  pinned "$LOAD_CPUS" "${cmd[@]}" >"$BENCH_TMP/s$scenario-$peer.txt" 2>"$BENCH_TMP/s$scenario-$peer.err"
+  code=$?
+  set -e
+  LAST_JSON="$json"
+  record "$scenario" "$peer" exit "$code"
+  if [ ! -s "$json" ]; then
+    log "scenario $scenario, $peer: no report (exit $code): $(tail -3 "$BENCH_TMP/s$scenario-$peer.err")"
+    return 1
+  fi
+  record "$scenario" "$peer" errors "$(json_num "$json" errors)"
+  [ "$code" = 0 ] || log "scenario $scenario, $peer: exit $code (4 = wrong replies, 5 = nothing answered)"
+  grep -E 'requests|errors|throughput|latency' "$BENCH_TMP/s$scenario-$peer.txt" | sed 's/^/    /' >&2
+  return 0
+}
+
+# rounds PEER...: the peers, repeated --repeat times (interleaved, so slow drifts of a shared machine hit all).
+rounds() {
+  local r
+  for r in $(seq 1 "$REPEAT"); do echo "$@"; done
+}
+
+# warm_up: a few seconds of echo and md5 load on every peer that is up, so JIT compilation of the Java
+# backends and proxy happens before anything is measured. Nothing is recorded.
+warm_up() {
+  local peer kind port
+  for peer in $PEERS_UP; do
+    for kind in md5 echo; do
+      [ "$peer" = socat ] && [ "$kind" = echo ] && continue
+      [ "$peer" = nginx ] && [ "$kind" = md5 ] && continue
+      port="$(front_port "$peer" "$kind")"
+      log "warm-up: $kind through $peer"
+      pinned "$LOAD_CPUS" "$BIN/load" -q --mode "$kind" -c 8 -d "$WARMUP" "127.0.0.1:$port" >/dev/null 2>&1 || true
+    done
+  done
+}
+
+# 1. MD5 of one big stream: md5sum alone, md5-service direct, through tcpmesh, through HAProxy. MB/s.
+scenario_1() {
+  local bytes="$S1_BYTES" file="$BENCH_TMP/stream.bin" t0 t1 peer mean
+  log "scenario 1: md5sum over a $((bytes >> 20)) MiB file in the page cache"
+  head -c "$bytes" /dev/urandom >"$file"
+  md5sum "$file" >/dev/null
+  t0=$(date +%s%N)
+  pinned "$LOAD_CPUS" md5sum "$file" >/dev/null
+  t1=$(date +%s%N)
+  printf 'scenario 1, md5sum: %smd5sum %s  (a %d-byte file)\n' "${LOAD_CPUS:+taskset -c $LOAD_CPUS }" "$file" "$bytes" >>"$COMMANDS"
+  record 1 md5sum MB/s "$(awk -v b="$bytes" -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f", b / (ns / 1e9) / 1e6 }')"
+  rm -f "$file"
+  for peer in $(rounds direct tcpmesh haproxy); do
+    peer_up "$peer" || continue
+    load_run 1 "$peer" md5 --mode md5 --size "$bytes" --requests "$S1_REQUESTS" -c 1 --timeout 60s --drain 5m || continue
+    mean="$(json_num "$LAST_JSON" mean)"
+    record 1 "$peer" MB/s "$(awk -v b="$bytes" -v ms="$mean" 'BEGIN { printf "%.1f", (ms > 0 ? b / (ms / 1e3) / 1e6 : 0) }')"
+  done
+}
+
+# 2. MD5 of 64-byte requests, a new connection each: direct, tcpmesh, HAProxy, socat+md5sum. req/s.
+scenario_2() {
+  local peer
+  for peer in $(rounds direct tcpmesh haproxy socat); do
+    peer_up "$peer" || continue
+    load_run 2 "$peer" md5 --mode md5 --size 64 -c "$S2_CONNECTIONS" -d "$DURATION" || continue
+    record 2 "$peer" req/s "$(json_num "$LAST_JSON" requestsPerSecond)"
+    record 2 "$peer" p99 "$(json_num "$LAST_JSON" p99)"
+  done
+}
+
+# 3. Echo of 64-byte messages over 50 connections, closed loop: direct, tcpmesh, HAProxy, nginx. req/s.
+scenario_3() {
+  local peer
+  for peer in $(rounds direct tcpmesh haproxy nginx); do
+    peer_up "$peer" || continue
+    load_run 3 "$peer" echo --size 64 -c 50 -d "$DURATION" || continue
+    record 3 "$peer" req/s "$(json_num "$LAST_JSON" requestsPerSecond)"
+    record 3 "$peer" p99 "$(json_num "$LAST_JSON" p99)"
+  done
+}
+
+# 4. Echo at a constant rate near 70% of HAProxy's maximum (scenario 3's figure): p50/p99/p999.
+scenario_4() {
+  local max rate peer
+  max="$(value 3 haproxy req/s)"
+  if [ -z "$max" ]; then
+    peer_up haproxy || { log "scenario 4 needs HAProxy's maximum: skipped"; return 0; }
+    load_run 4max haproxy echo --size 64 -c 50 -d "$DURATION" || return 0
+    max="$(json_num "$LAST_JSON" requestsPerSecond)"
+  fi
+  rate="$(awk -v m="$max" 'BEGIN { printf "%d", m * 0.7 }')"
+  [ "$rate" -gt 0 ] || { log "scenario 4: HAProxy's maximum is 0: skipped"; return 0; }
+  record 4 all rate "$rate"
+  for peer in $(rounds direct tcpmesh haproxy); do
+    peer_up "$peer" || continue
+    load_run 4 "$peer" echo --size 64 -c 50 -d "$DURATION" --rate "$rate" || continue
+    record 4 "$peer" req/s "$(json_num "$LAST_JSON" requestsPerSecond)"
+    record 4 "$peer" p50 "$(json_num "$LAST_JSON" p50)"
+    record 4 "$peer" p99 "$(json_num "$LAST_JSON" p99)"
+    record 4 "$peer" p999 "$(json_num "$LAST_JSON" p999)"
+  done
+}
+
+# 5. Echo bulk: S5_BYTES each way over 4 connections in 1 MiB messages: MB/s direct, tcpmesh, HAProxy.
+scenario_5() {
+  local peer
+  for peer in $(rounds direct tcpmesh haproxy); do
+    peer_up "$peer" || continue
+    load_run 5 "$peer" echo --size 1M -c 4 --requests $((S5_BYTES >> 20)) --timeout 30s --drain 60s || continue
+    record 5 "$peer" MB/s "$(json_num "$LAST_JSON" megabytesPerSecond)"
+  done
+}
+
+# 6. Connection rate (connect and close) through each proxy, and to the echo backend directly.
+scenario_6() {
+  local peer
+  for peer in $(rounds direct tcpmesh haproxy nginx); do
+    peer_up "$peer" || continue
+    load_run 6 "$peer" echo --mode connect -c 16 -d "$DURATION" || continue
+    record 6 "$peer" conn/s "$(json_num "$LAST_JSON" requestsPerSecond)"
+    record 6 "$peer" p99 "$(json_num "$LAST_JSON" p99)"
+  done
+}

@@ -234,6 +234,10 @@ class NumbersServerIT {
                 ClientOptions options = options(i % 2 == 0 ? Variant.STATEFUL : Variant.STATELESS, 25);
                 results.add(pool.submit(() -> receive(options, at(server))));
             }
+            results.get(0).get(Timing.seconds(60).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            // one ticker, one stateless ticker per core, four store workers, one sweeper: no thread per stream
+            assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("numbers-")).count())
+                    .isLessThanOrEqualTo(6 + Runtime.getRuntime().availableProcessors());
             for (Future<ClientResult> f : results) {
                 ClientResult r = f.get(Timing.seconds(60).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                 assertThat(r.outcome()).as(r.detail()).isEqualTo(ClientResult.Outcome.OK);

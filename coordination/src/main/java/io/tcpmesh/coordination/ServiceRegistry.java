@@ -35,6 +35,7 @@ public final class ServiceRegistry implements Closeable {
     public static final String SERVICES_PATH = "/services";
 
     private static final Logger log = LoggerFactory.getLogger(ServiceRegistry.class);
+    private static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(3);
 
     private enum State { LATENT, STARTED, CLOSED }
 
@@ -148,7 +149,25 @@ public final class ServiceRegistry implements Closeable {
         }
         client.getConnectionStateListenable().removeListener(connectionListener);
         registrar.shutdownNow();
-        Closeables.closeQuietly(discovery, log);
+        closeDiscovery();
+    }
+
+    /**
+     * The discovery's close unregisters whatever it still lists through Curator's retries, without a
+     * bound: with ZooKeeper unreachable that held a stopping service for tens of seconds. Bounded here;
+     * an ephemeral node left behind goes with the session when the client closes.
+     */
+    private void closeDiscovery() {
+        Thread closer = daemon(() -> Closeables.closeQuietly(discovery, log), "zk-discovery-close");
+        closer.start();
+        try {
+            closer.join(CLOSE_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            log.warn("ZooKeeper did not answer within {} ms while closing service discovery; going on", CLOSE_WAIT.toMillis());
+        }
     }
 
     private static ServiceInstance<InstanceDetails> instance(String service, String id, String host, int port,

@@ -33,7 +33,7 @@ public final class Md5Main implements Callable<Integer> {
     int maxConnections = Md5Config.DEFAULT_MAX_CONNECTIONS;
 
     @Option(names = "--hashing", paramLabel = "io|executor",
-            description = "Hash on the I/O threads (io, measured faster) or on a pool of hashing threads (default: io).")
+            description = "Hash on the I/O threads (io: measured to cost less CPU per byte, see docs/md5-service.md) or on a pool of hashing threads (executor) (default: io).")
     String hashing = "io";
 
     @Option(names = "--io-threads", paramLabel = "N",

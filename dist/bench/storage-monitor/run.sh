@@ -2,7 +2,9 @@
 # Storage agent write throughput against dd, in the same run, on the same folder, with the same chunk
 # size and the same sync policy: both write FILE-sized files in CHUNK-sized writes and sync each file
 # once when it is full (the agent: FileChannel.force(false), i.e. fdatasync; dd: conv=fdatasync).
-# Rounds alternate agent, dd, agent, dd... and the medians are compared. Loopback only; bounded in time
+# The peer is the usual `dd if=/dev/zero ... conv=fdatasync`. The agent writes incompressible bytes, so
+# dd copying random bytes (a FILE-sized source in /dev/shm) is measured too, for reference. Each round runs
+# the three in a rotating order; medians are compared, and the per-round ratios are shown. Loopback only; bounded in time
 # (about ROUNDS x 2 x RUNTIME plus JVM start-up). Ports 19200-19299.
 #
 #   dist/bench/storage-monitor/run.sh [--rounds 3] [--runtime 6s] [--chunk 10M] [--file 100M] [--dir DIR] [--out FILE]
@@ -36,7 +38,17 @@ JAVA=(java -Xmx256m -XX:+UseSerialGC -cp "$CP")
 work=$(mktemp -d)
 rm -rf "$DIR"; mkdir -p "$DIR"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$DIR" "$work"; }
+cleanup() {
+  # the collector first (it deregisters from ZooKeeper), then ZooKeeper; nothing may outlive the script
+  for ((k = ${#pids[@]} - 1; k >= 0; k--)); do
+    p=${pids[$k]}
+    kill "$p" 2>/dev/null || continue
+    for _ in $(seq 150); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+  grep -h "STOP (" "$work/agent.log" >&2 || true
+  rm -rf "$DIR" "$work" "/dev/shm/tcpmesh-bench-random-$$"
+}
 trap cleanup EXIT
 
 "${JAVA[@]}" io.tcpmesh.coordination.ZooKeeperCommand --port $ZK_PORT --data-dir "$work/zk" >"$work/zk.log" 2>&1 &
@@ -55,13 +67,13 @@ agent_round() {
   awk '{for (i=1;i<=NF;i++) { if ($(i+1) ~ /^bytes/) b=$i; if ($(i+1)=="ms") e=$i } } END { printf "%.1f\n", b/1e6/(e/1000) }' <<<"$line"
 }
 
-dd_round() {
+dd_round() {   # dd_round SOURCE
   mkdir -p "$DIR/dd"
   local start end total=0 i=0
   start=$(date +%s%N)
   end=$((start + ${runtime_s%.*} * 1000000000))
   while [ "$(date +%s%N)" -lt "$end" ]; do
-    dd if=/dev/zero of="$DIR/dd/f$i" bs="$chunk_bytes" count=$count conv=fdatasync status=none
+    dd if="$1" of="$DIR/dd/f$i" bs="$chunk_bytes" count=$count iflag=fullblock conv=fdatasync status=none
     total=$((total + count * chunk_bytes)); i=$((i + 1))
   done
   local elapsed=$(( $(date +%s%N) - start ))
@@ -71,27 +83,46 @@ dd_round() {
 
 median() { sort -n | awk '{a[NR]=$1} END { if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
 
-agent_rates=() dd_rates=()
+random_src=/dev/shm/tcpmesh-bench-random-$$
+[ -d /dev/shm ] || random_src="$work/random"
+head -c "$file_bytes" /dev/urandom > "$random_src"
+
+# the order rotates every round, so that no side always inherits another's writeback
+agent_rates=() dd_rates=() zero_rates=() pair_ratios=()
 for r in $(seq "$ROUNDS"); do
-  a=$(agent_round "$r"); agent_rates+=("$a")
-  d=$(dd_round); dd_rates+=("$d")
-  echo "round $r: agent $a MB/s, dd $d MB/s" >&2
+  case $((r % 3)) in
+    1) a=$(agent_round "$r"); d=$(dd_round "$random_src"); z=$(dd_round /dev/zero) ;;
+    2) d=$(dd_round "$random_src"); z=$(dd_round /dev/zero); a=$(agent_round "$r") ;;
+    0) z=$(dd_round /dev/zero); a=$(agent_round "$r"); d=$(dd_round "$random_src") ;;
+  esac
+  agent_rates+=("$a"); dd_rates+=("$d"); zero_rates+=("$z")
+  pair_ratios+=("$(awk -v a="$a" -v z="$z" 'BEGIN { printf "%.2f", a/z }')")
+  echo "round $r: agent $a MB/s, dd (/dev/zero) $z MB/s, dd (random bytes) $d MB/s" >&2
 done
+rm -f "$random_src"
 agent_med=$(printf '%s\n' "${agent_rates[@]}" | median)
 dd_med=$(printf '%s\n' "${dd_rates[@]}" | median)
+zero_med=$(printf '%s\n' "${zero_rates[@]}" | median)
 ratio=$(awk -v a="$agent_med" -v d="$dd_med" 'BEGIN { printf "%.2f", a/d }')
+zero_ratio=$(awk -v a="$agent_med" -v d="$zero_med" 'BEGIN { printf "%.2f", a/d }')
+pair_med=$(printf '%s\n' "${pair_ratios[@]}" | median)
 
 result=$(cat <<REPORT
 | measure | value |
 |---|---|
 | chunk size / file size / runtime per round | $CHUNK / $FILE / $RUNTIME |
-| sync policy | one fdatasync per file, both sides |
-| rounds (alternating agent, dd) | $ROUNDS |
+| sync policy | one fdatasync per file, every side |
+| rounds (order rotating) | $ROUNDS |
 | agent MB/s per round | ${agent_rates[*]} |
-| dd MB/s per round | ${dd_rates[*]} |
+| dd if=/dev/zero MB/s per round | ${zero_rates[*]} |
+| dd, random bytes from /dev/shm, MB/s per round | ${dd_rates[*]} |
 | agent median MB/s | $agent_med |
-| dd median MB/s | $dd_med |
-| **ratio agent / dd** | **$ratio** (target >= 0.9) |
+| dd if=/dev/zero median MB/s | $zero_med |
+| dd (random bytes) median MB/s | $dd_med |
+| agent / dd if=/dev/zero, per round | ${pair_ratios[*]} |
+| median of the per-round ratios | $pair_med |
+| **ratio agent median / dd if=/dev/zero median** | **$zero_ratio** (target >= 0.9) |
+| ratio agent median / dd (random bytes) median | $ratio |
 REPORT
 )
 echo "$result"

@@ -5,7 +5,6 @@ import io.tcpmesh.proxy.routing.Target;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.future.ConnectFuture;
 import org.apache.mina.core.future.WriteFuture;
-import org.apache.mina.core.service.IoProcessor;
 import org.apache.mina.core.session.AttributeKey;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.transport.socket.nio.NioSession;
@@ -95,6 +94,7 @@ final class ProxyConnection {
             ConnectFuture f = server.connector().connect(address, (s, fut) -> {
                 s.setAttribute(PAIR, this);
                 s.setAttribute(FUTURE, fut);
+                s.setAttribute(ProxyProcessors.SAME_AS, client);
             });
             connecting = f;
             connectingTarget = t;
@@ -167,8 +167,12 @@ final class ProxyConnection {
                 if (b == null) {
                     pending.add(buf);
                     pendingBytes += buf.remaining();
-                    if (pendingBytes > PENDING_LIMIT && clientPaused.compareAndSet(false, true)) {
-                        client.suspendRead();
+                    if (pendingBytes > PENDING_LIMIT) {
+                        synchronized (clientPaused) {
+                            if (clientPaused.compareAndSet(false, true)) {
+                                client.suspendRead();
+                            }
+                        }
                     }
                     return;
                 }
@@ -204,8 +208,12 @@ final class ProxyConnection {
     }
 
     private static void pause(IoSession reader, AtomicBoolean paused, IoSession writer) {
-        if (paused.compareAndSet(false, true)) {
-            reader.suspendRead();
+        // the flag and the session's read state change together: a resume from the other side's thread
+        // must not slip in between them
+        synchronized (paused) {
+            if (paused.compareAndSet(false, true)) {
+                reader.suspendRead();
+            }
         }
         // the writer may have drained between the check and the suspend
         if (writer.getScheduledWriteBytes() <= LOW_WATER) {
@@ -214,18 +222,10 @@ final class ProxyConnection {
     }
 
     private static void resume(IoSession reader, AtomicBoolean paused) {
-        if (paused.compareAndSet(true, false)) {
-            reader.resumeRead();
-            // resumeRead changes the interest set without waking the reader's selector, which would then
-            // notice only at its next 1 s timeout; an (empty) flush request wakes it
-            wake(reader);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void wake(IoSession session) {
-        if (session instanceof NioSession nio) {
-            ((IoProcessor<NioSession>) nio.getProcessor()).flush(nio);
+        synchronized (paused) {
+            if (paused.compareAndSet(true, false)) {
+                reader.resumeRead(); // applied by the reader's own I/O thread (ProxyProcessors)
+            }
         }
     }
 

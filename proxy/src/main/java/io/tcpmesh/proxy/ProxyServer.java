@@ -12,10 +12,7 @@ import io.tcpmesh.proxy.routing.Discovery;
 import io.tcpmesh.proxy.routing.HealthChecker;
 import io.tcpmesh.proxy.routing.ProxiedApp;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.mina.core.service.SimpleIoProcessorPool;
 import org.apache.mina.core.session.IoSession;
-import org.apache.mina.transport.socket.nio.NioProcessor;
-import org.apache.mina.transport.socket.nio.NioSession;
 import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
 import org.apache.mina.transport.socket.nio.NioSocketConnector;
 import org.slf4j.Logger;
@@ -55,7 +52,7 @@ public final class ProxyServer implements TcpService {
     private final Node node;
     private final InetAddress bindAddress;
     private final ProxySettings settings;
-    private final SimpleIoProcessorPool<NioSession> processors;
+    private final ProxyProcessors processors;
     private final NioSocketAcceptor acceptor;
     private final NioSocketConnector connector;
     private final ScheduledExecutorService timer;
@@ -79,7 +76,7 @@ public final class ProxyServer implements TcpService {
         this.config = initial;
         this.discovery = discovery;
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.processors = new SimpleIoProcessorPool<>(NioProcessor.class, threads);
+        this.processors = new ProxyProcessors(threads);
         this.acceptor = new NioSocketAcceptor(processors);
         acceptor.setHandler(new ProxyFrontendHandler(this));
         acceptor.setReuseAddress(true);

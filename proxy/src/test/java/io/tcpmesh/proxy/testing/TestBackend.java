@@ -18,10 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A plain-socket backend for the proxy's tests, one thread per connection, on a free loopback port.
  * ECHO echoes; MD5 reads until the client half-closes and answers the digest in hex and a newline;
- * FLOOD writes {@code floodBytes} as fast as the socket takes them, then closes.
+ * FLOOD writes {@code floodBytes} as fast as the socket takes them, then closes; SINK counts what it reads
+ * until the client half-closes and answers the count in decimal and a newline.
  */
 public final class TestBackend implements AutoCloseable {
-    public enum Mode { ECHO, MD5, FLOOD }
+    public enum Mode { ECHO, MD5, FLOOD, SINK }
 
     private final Mode mode;
     private final ServerSocket server;
@@ -102,6 +103,14 @@ public final class TestBackend implements AutoCloseable {
                         md5.update(buf, 0, n);
                     }
                     out.write((HexFormat.of().formatHex(md5.digest()) + "\n").getBytes(StandardCharsets.US_ASCII));
+                }
+                case SINK -> {
+                    byte[] buf = new byte[65536];
+                    long n = 0;
+                    for (int r; (r = in.read(buf)) > 0; ) {
+                        n += r;
+                    }
+                    out.write((n + "\n").getBytes(StandardCharsets.US_ASCII));
                 }
                 case FLOOD -> {
                     byte[] buf = new byte[65536];

@@ -43,7 +43,13 @@ public final class ProxyCommand implements Callable<Integer> {
             description = "ZooKeeper node, under --zk-root, whose JSON overrides the file while it exists (default: ${DEFAULT-VALUE}).")
     String configNode = ProxySettings.DEFAULT_CONFIG_NODE;
 
+    /** MINA logs every connection reset by a peer as an error; for a proxy that is routine. */
+    static final String MINA_READ_ERRORS = "org.slf4j.simpleLogger.log.org.apache.mina.core.service.IoProcessor";
+
     public static void main(String[] args) {
+        if (System.getProperty(MINA_READ_ERRORS) == null) {
+            System.setProperty(MINA_READ_ERRORS, "off");
+        }
         ServiceLauncher.main(new ProxyCommand(), args);
     }
 

@@ -111,7 +111,8 @@ class LimitsIT {
                 Timing.await("stopped accepting", Duration.ofSeconds(10), proxy::isStopping);
                 assertThat(ProxyFixture.http(running.port(), "/health")).startsWith("503");
                 Timing.await("the port closed", Duration.ofSeconds(5), () -> {
-                    try (Socket s = ProxyFixture.connect(port)) {
+                    try {
+                        ProxyFixture.connect(port).close();
                         return false;
                     } catch (ConnectException refused) {
                         return true;

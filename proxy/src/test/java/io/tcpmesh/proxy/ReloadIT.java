@@ -75,7 +75,7 @@ class ReloadIT {
             ProxyFixture.write(dir, """
                     {"Apps": [{"Name": "echo", "Ports": [0], "Targets": ["%s"]}]}""".formatted(b.target()));
             assertThat(proxy.reloader().succeeded()).isZero();
-            sun.misc.Signal.raise(new sun.misc.Signal("HUP"));
+            sun.misc.Signal.raise(new sun.misc.Signal("HUP")); // the same handler the real signal reaches
             Timing.await("the reload on SIGHUP", Duration.ofSeconds(10), () -> proxy.reloader().succeeded() == 1);
             assertThat(proxy.app("echo").targets()).extracting(t -> t.key()).containsExactly(b.target());
             assertThat(ProxyFixture.echoes(proxy.ports("echo").get(0), "after HUP")).isTrue();

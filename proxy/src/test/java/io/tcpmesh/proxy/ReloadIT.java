@@ -102,6 +102,29 @@ class ReloadIT {
     }
 
     @Test
+    void reloadWithAPortTakenChangesNothing() throws Exception {
+        try (TestBackend a = new TestBackend(TestBackend.Mode.ECHO); TestBackend b = new TestBackend(TestBackend.Mode.ECHO);
+             java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            Path file = ProxyFixture.write(dir, """
+                    {"Apps": [{"Name": "echo", "Ports": [0], "Targets": ["%s"]}]}""".formatted(a.target()));
+            RunningService running = ProxyFixture.start(zk, file);
+            ProxyServer proxy = ProxyFixture.server(running);
+            int port = proxy.ports("echo").get(0);
+            ProxyFixture.write(dir, """
+                    {"Apps": [{"Name": "echo", "Ports": [0], "Targets": ["%s"]},
+                              {"Name": "fresh", "Ports": [0], "Targets": ["%s"]},
+                              {"Name": "clash", "Ports": [%d], "Targets": ["%s"]}]}"""
+                    .formatted(b.target(), b.target(), taken.getLocalPort(), b.target()));
+            Timing.await("the reload rejected", Duration.ofSeconds(10), () -> proxy.reloader().failed() == 1);
+            assertThat(proxy.reloader().lastError()).contains("app 'clash' port " + taken.getLocalPort());
+            assertThat(proxy.ports("fresh")).as("the port bound before the clash is released").isEmpty();
+            assertThat(proxy.apps()).extracting(app -> app.name()).containsExactly("echo");
+            assertThat(proxy.app("echo").targets()).extracting(t -> t.key()).containsExactly(a.target());
+            assertThat(ProxyFixture.echoes(port, "unchanged")).isTrue();
+        }
+    }
+
+    @Test
     void zooKeeperNodeOverridesTheFileWhileItExists() throws Exception {
         try (TestBackend a = new TestBackend(TestBackend.Mode.ECHO); TestBackend b = new TestBackend(TestBackend.Mode.ECHO)) {
             Path file = ProxyFixture.write(dir, """

@@ -44,7 +44,10 @@ cleanup() {
     p=${pids[$k]}
     kill "$p" 2>/dev/null || continue
     for _ in $(seq 150); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$p" 2>/dev/null || true
+    if kill -9 "$p" 2>/dev/null; then
+      echo "process $p did not stop within 15 s of SIGTERM; killed. Last lines of the collector log:" >&2
+      tail -5 "$work/collector.log" >&2 || true
+    fi
   done
   grep -h "STOP (" "$work/agent.log" >&2 || true
   rm -rf "$DIR" "$work" "/dev/shm/tcpmesh-bench-random-$$"
@@ -81,6 +84,9 @@ dd_round() {   # dd_round SOURCE
   awk -v b=$total -v n=$elapsed 'BEGIN { printf "%.1f\n", b/1e6/(n/1e9) }'
 }
 
+# the folder is on ext4 mounted with online discard: let the previous step's deletions and writeback finish
+settle() { sync; sleep 1; }
+
 median() { sort -n | awk '{a[NR]=$1} END { if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
 
 random_src=/dev/shm/tcpmesh-bench-random-$$
@@ -91,9 +97,9 @@ head -c "$file_bytes" /dev/urandom > "$random_src"
 agent_rates=() dd_rates=() zero_rates=() pair_ratios=()
 for r in $(seq "$ROUNDS"); do
   case $((r % 3)) in
-    1) a=$(agent_round "$r"); d=$(dd_round "$random_src"); z=$(dd_round /dev/zero) ;;
-    2) d=$(dd_round "$random_src"); z=$(dd_round /dev/zero); a=$(agent_round "$r") ;;
-    0) z=$(dd_round /dev/zero); a=$(agent_round "$r"); d=$(dd_round "$random_src") ;;
+    1) settle; a=$(agent_round "$r"); settle; d=$(dd_round "$random_src"); settle; z=$(dd_round /dev/zero) ;;
+    2) settle; d=$(dd_round "$random_src"); settle; z=$(dd_round /dev/zero); settle; a=$(agent_round "$r") ;;
+    0) settle; z=$(dd_round /dev/zero); settle; a=$(agent_round "$r"); settle; d=$(dd_round "$random_src") ;;
   esac
   agent_rates+=("$a"); dd_rates+=("$d"); zero_rates+=("$z")
   pair_ratios+=("$(awk -v a="$a" -v z="$z" 'BEGIN { printf "%.2f", a/z }')")

@@ -38,6 +38,7 @@ public final class Agent implements AutoCloseable {
     private final CountDownLatch periodicStop = new CountDownLatch(1);
     private final List<Thread> periodic = new ArrayList<>();
     private volatile boolean killed;
+    private volatile boolean stopRequested;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public Agent(AgentConfig config) {
@@ -131,6 +132,9 @@ public final class Agent implements AutoCloseable {
             if (killed) {
                 return "killed";
             }
+            if (stopRequested) {
+                return "stopped early";
+            }
             if (writers.stream().noneMatch(w -> w.thread().isAlive())) {
                 return writers.stream().anyMatch(Writer::diskFull) ? "disk nearly full"
                         : "writer failed: " + writers.stream().map(Writer::failure).filter(f -> f != null).findFirst().orElse("?");
@@ -184,6 +188,12 @@ public final class Agent implements AutoCloseable {
 
     public boolean connected() {
         return link.connected();
+    }
+
+    /** Ends the run now, as if the runtime were over: STOP is still sent (SIGTERM, Ctrl-C). */
+    public void stopEarly() {
+        stopRequested = true;
+        stop.countDown();
     }
 
     /** Stops everything at once without a STOP and drops the connection with a reset, as if killed. */

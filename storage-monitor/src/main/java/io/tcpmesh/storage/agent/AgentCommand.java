@@ -6,6 +6,7 @@ import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.ExitCodes;
 import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
 import io.tcpmesh.coordination.bootstrap.Sizes;
+import io.tcpmesh.coordination.bootstrap.StopSignals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -83,7 +84,7 @@ public final class AgentCommand implements Callable<Integer> {
                 monitor, collector != null ? AgentConfig.address(collector) : null,
                 collector == null ? ZooKeeperConfig.of(zk, zkRoot) : null, run, keepFiles, minFree, maxRate, drainTimeout, buffer);
         try (Agent agent = new Agent(config)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "agent-cleanup"));
+            StopSignals.onStop(agent::stopEarly);
             Agent.Result r = agent.run();
             System.out.printf("%s run %s: %d bytes, %d files, %d rollovers, %d chunks in %d ms (%s)%s%n", r.agent(), r.run(), r.bytes(),
                     r.files(), r.rollovers(), r.chunks(), r.elapsedMs(), r.stopReason(), r.delivered() ? "" : "; NOT all delivered");

@@ -58,6 +58,27 @@ class AgentStartupTest {
     }
 
     @Test
+    void bothProgramsHaveHelp() {
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            assertThat(ServiceLauncher.execute(new AgentCommand(), "--help")).isZero();
+            assertThat(ServiceLauncher.execute(new io.tcpmesh.storage.collector.CollectorCommand(), "--help")).isZero();
+            assertThat(ServiceLauncher.execute(new io.tcpmesh.storage.collector.CollectorCommand(), "report", "--help")).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--chunk-size", "--exit-when-done", "RUN-ID");
+    }
+
+    @Test
+    void reportOfAMissingDatabaseIsABadOption() {
+        assertThat(ServiceLauncher.execute(new io.tcpmesh.storage.collector.CollectorCommand(), "runs", "--db",
+                dir.resolve("none.db").toString())).isEqualTo(2);
+    }
+
+    @Test
     void runThatFitsPassesCalibration() throws IOException {
         Calibration c = Calibration.check(config(dir, "3s", 64 << 10, 256 << 10, 1 << 20, 0), () -> Long.MAX_VALUE);
         assertThat(c.expectedRollovers()).isGreaterThanOrEqualTo(2);

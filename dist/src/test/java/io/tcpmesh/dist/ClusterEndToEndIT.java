@@ -147,7 +147,9 @@ class ClusterEndToEndIT {
         loop.start();
         try {
             Timing.await("requests answered before the kill", Duration.ofSeconds(20), () -> answered.get() >= 50);
-            sh.run("kill -9 $(cat \"$TCPMESH_RUN_DIR/pids/md5-" + port(7002) + ".pid\")", Duration.ofSeconds(10));
+            // the kill counts from the moment the process is gone, not from the signal
+            sh.run("pid=$(cat \"$TCPMESH_RUN_DIR/pids/md5-" + port(7002) + ".pid\"); kill -9 $pid; "
+                    + "while kill -0 $pid 2>/dev/null; do sleep 0.01; done", Duration.ofSeconds(10));
             killed.set(true);
             Timing.await("300 requests started after the kill", Duration.ofSeconds(60), () -> afterKill.get() >= 300);
         } finally {

@@ -29,4 +29,5 @@ done
 echo
 zk="$(zk_connect_string)"
 echo "ZooKeeper $zk:"
-TCPMESH_HEAP=64m "$tcpmesh_java" io.tcpmesh.coordination.StatusCommand --zk "$zk" --timeout 5s
+JAVA_OPTS="${JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" TCPMESH_HEAP=64m \
+  "$tcpmesh_java" io.tcpmesh.coordination.StatusCommand --zk "$zk" --timeout 5s

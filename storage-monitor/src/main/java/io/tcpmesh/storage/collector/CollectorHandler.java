@@ -3,6 +3,7 @@ package io.tcpmesh.storage.collector;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.storage.protocol.Message;
 import org.apache.mina.core.service.IoHandlerAdapter;
+import org.apache.mina.core.session.IdleStatus;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.filter.codec.ProtocolDecoderException;
 import org.slf4j.Logger;
@@ -13,6 +14,8 @@ import java.io.IOException;
 /** MINA events of agent connections, handed to the {@link Collector}'s thread; never blocks. */
 final class CollectorHandler extends IoHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(CollectorHandler.class);
+
+    private static final String GREETED = CollectorHandler.class.getName() + ".greeted";
 
     private final Node node;
     private final Collector collector;
@@ -29,7 +32,18 @@ final class CollectorHandler extends IoHandlerAdapter {
 
     @Override
     public void messageReceived(IoSession session, Object message) {
+        if (message instanceof Message.Hello) {
+            session.setAttribute(GREETED, Boolean.TRUE);
+        }
         collector.received(session, (Message) message);
+    }
+
+    /** A connection that has not said HELLO within the idle time is closed; agents' own silences are judged by heartbeats. */
+    @Override
+    public void sessionIdle(IoSession session, IdleStatus status) {
+        if (!session.containsAttribute(GREETED)) {
+            collector.failed(session, "no HELLO within " + session.getConfig().getReaderIdleTime() + " s");
+        }
     }
 
     @Override

@@ -58,7 +58,7 @@ class ProtocolErrorsIT {
     void malformedOversizedAndUnknownFramesCloseOnlyTheirOwnSession() throws Exception {
         try (StorageFixture f = new StorageFixture(zk, dir)) {
             StorageFixture.Started collector = f.collector(1);
-            Agent good = f.create(f.agent("good", "3s", 64 << 10, 256 << 10, Duration.ofMillis(500)));
+            Agent good = f.create(f.agent("good", "3s", 64 << 10, 256 << 10, Timing.scaled(Duration.ofMillis(500))));
             Future<Agent.Result> run = f.run(good);
             Timing.await("good agent connected", Duration.ofSeconds(10), good::connected);
 

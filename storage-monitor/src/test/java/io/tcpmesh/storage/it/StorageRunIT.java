@@ -44,9 +44,9 @@ class StorageRunIT {
         try (StorageFixture f = new StorageFixture(zk, dir)) {
             StorageFixture.Started collector = f.collector(3);
             List<Agent> agents = List.of(
-                    f.create(f.agent("a16k", "3s", 16 << 10, 256 << 10, Duration.ofMillis(500))),
-                    f.create(f.agent("a64k", "3s", 64 << 10, 256 << 10, Duration.ofMillis(500))),
-                    f.create(f.agent("a128k", "3s", 128 << 10, 512 << 10, Duration.ofMillis(500))));
+                    f.create(f.agent("a16k", "3s", 16 << 10, 256 << 10, Timing.scaled(Duration.ofMillis(500)))),
+                    f.create(f.agent("a64k", "3s", 64 << 10, 256 << 10, Timing.scaled(Duration.ofMillis(500)))),
+                    f.create(f.agent("a128k", "3s", 128 << 10, 512 << 10, Timing.scaled(Duration.ofMillis(500)))));
             List<Future<Agent.Result>> futures = agents.stream().map(f::run).toList();
             Map<String, Agent.Result> results = new java.util.HashMap<>();
             for (Future<Agent.Result> future : futures) {
@@ -103,8 +103,8 @@ class StorageRunIT {
     void agentKilledMidRunIsReportedGone() throws Exception {
         try (StorageFixture f = new StorageFixture(zk, dir)) {
             StorageFixture.Started collector = f.collector(2);
-            Agent steady = f.create(f.agent("steady", "3s", 64 << 10, 256 << 10, Duration.ofMillis(300)));
-            Agent victim = f.create(f.agent("victim", "30s", 64 << 10, 256 << 10, Duration.ofMillis(300)));
+            Agent steady = f.create(f.agent("steady", "3s", 64 << 10, 256 << 10, Timing.scaled(Duration.ofMillis(500))));
+            Agent victim = f.create(f.agent("victim", "30s", 64 << 10, 256 << 10, Timing.scaled(Duration.ofMillis(500))));
             Future<Agent.Result> steadyRun = f.run(steady);
             Future<Agent.Result> victimRun = f.run(victim);
             Timing.await("victim's rollovers stored", Duration.ofSeconds(15), () -> rollovers(f, victim.runId(), "victim") >= 2);
@@ -131,8 +131,8 @@ class StorageRunIT {
     void collectorRestartedMidRunLosesNothing() throws Exception {
         try (StorageFixture f = new StorageFixture(zk, dir)) {
             StorageFixture.Started first = f.collector(2);
-            Agent a = f.create(f.agent("r1", "5s", 64 << 10, 256 << 10, Duration.ofSeconds(1)));
-            Agent b = f.create(f.agent("r2", "5s", 32 << 10, 256 << 10, Duration.ofSeconds(1)));
+            Agent a = f.create(f.agent("r1", "5s", 64 << 10, 256 << 10, Timing.scaled(Duration.ofSeconds(1))));
+            Agent b = f.create(f.agent("r2", "5s", 32 << 10, 256 << 10, Timing.scaled(Duration.ofSeconds(1))));
             Future<Agent.Result> ra = f.run(a);
             Future<Agent.Result> rb = f.run(b);
             Timing.await("rollovers stored by the first collector", Duration.ofSeconds(15),

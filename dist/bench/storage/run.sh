@@ -7,7 +7,7 @@
 # the three in a rotating order; medians are compared, and the per-round ratios are shown. Loopback only; bounded in time
 # (about ROUNDS x 2 x RUNTIME plus JVM start-up). Ports 19200-19299.
 #
-#   dist/bench/storage-monitor/run.sh [--rounds 3] [--runtime 6s] [--chunk 10M] [--file 100M] [--dir DIR] [--out FILE]
+#   dist/bench/storage/run.sh [--rounds 3] [--runtime 6s] [--chunk 10M] [--file 100M] [--dir DIR] [--out FILE]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"

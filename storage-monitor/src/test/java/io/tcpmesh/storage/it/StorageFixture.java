@@ -56,8 +56,12 @@ final class StorageFixture implements AutoCloseable {
     }
 
     AgentConfig agent(String id, String runtime, long chunk, long file, Duration heartbeat) {
+        return agent(id, runtime, chunk, file, heartbeat, 1);
+    }
+
+    AgentConfig agent(String id, String runtime, long chunk, long file, Duration heartbeat, int writers) {
         return new AgentConfig(id, io.tcpmesh.coordination.bootstrap.Durations.parse(runtime), chunk, file,
-                dir.resolve("data-" + id), 1, heartbeat, Duration.ofMillis(300), null,
+                dir.resolve("data-" + id), writers, heartbeat, Duration.ofMillis(300), null,
                 ZooKeeperConfig.of(zk.connectString(), zk.root()), null, false, 0, 2L << 20, Duration.ofSeconds(10), 10_000);
     }
 

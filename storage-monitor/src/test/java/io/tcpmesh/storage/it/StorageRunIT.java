@@ -46,7 +46,7 @@ class StorageRunIT {
             List<Agent> agents = List.of(
                     f.create(f.agent("a16k", "3s", 16 << 10, 256 << 10, Timing.scaled(Duration.ofMillis(500)))),
                     f.create(f.agent("a64k", "3s", 64 << 10, 256 << 10, Timing.scaled(Duration.ofMillis(500)))),
-                    f.create(f.agent("a128k", "3s", 128 << 10, 512 << 10, Timing.scaled(Duration.ofMillis(500)))));
+                    f.create(f.agent("a128k", "3s", 128 << 10, 512 << 10, Timing.scaled(Duration.ofMillis(500)), 2)));
             List<Future<Agent.Result>> futures = agents.stream().map(f::run).toList();
             Map<String, Agent.Result> results = new java.util.HashMap<>();
             for (Future<Agent.Result> future : futures) {
@@ -84,6 +84,9 @@ class StorageRunIT {
                 }
                 assertThat(report.totals().rollovers()).isEqualTo(results.values().stream().mapToLong(Agent.Result::rollovers).sum());
                 assertThat(report.totals().stopped()).isEqualTo(3);
+                assertThat(byId.get("a128k").writers()).isEqualTo(2);
+                assertThat(store.events(run).stream().filter(e -> "a128k".equals(e.agentId()) && e.type().equals("ROLLOVER"))
+                        .map(e -> e.body().contains("\"writer\":1"))).as("both writers rolled over").contains(true, false);
             }
             String text = Files.readString(f.reports.resolve(run + ".txt"));
             assertThat(text).contains("a16k", "a64k", "a128k", "3 stopped, 0 gone");

@@ -31,7 +31,16 @@ public final class ServiceLauncher {
 
     /** Parses, runs and exits the JVM with the command's exit code. */
     public static void main(Object command, String... args) {
-        System.exit(execute(command, args));
+        int code = ExitCodes.FAILURE;
+        try {
+            code = execute(command, args);
+        } catch (Throwable t) {
+            // an Error escaping picocli must not leave MINA's non-daemon threads running a headless JVM
+            System.err.println("failed: " + t);
+            t.printStackTrace();
+        } finally {
+            System.exit(code);
+        }
     }
 
     /** Parses and runs a picocli command; returns its exit code instead of exiting. */
@@ -56,9 +65,26 @@ public final class ServiceLauncher {
         try (RunningService running = start(service, options, modules)) {
             Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shutdown-" + running.node().name()));
             stop.await();
+            haltIfStuck(running);
             running.close();
         }
         return ExitCodes.OK;
+    }
+
+    /** A stop that outlasts its budget by far is stuck: the process must still end. */
+    private static void haltIfStuck(RunningService running) {
+        long budget = running.stopBudget().plusSeconds(15).toMillis();
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(budget);
+                System.err.println("[" + running.node().name() + "] stop did not finish within " + budget + " ms: halting");
+                Runtime.getRuntime().halt(ExitCodes.FAILURE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stop-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 
     /**

@@ -169,6 +169,21 @@ public final class EchoNode implements TcpService {
         node.attribute(LEADER_ATTRIBUTE, "false");
     }
 
+    /** Bytes read on the node port since start (MINA's statistics): what clients sent this node. */
+    public long nodePortBytesRead() {
+        return nodePort.acceptor().getStatistics().getReadBytes();
+    }
+
+    /** Bytes written on the node port since start: what this node echoed. */
+    public long nodePortBytesWritten() {
+        return nodePort.acceptor().getStatistics().getWrittenBytes();
+    }
+
+    /** Connections the node port has accepted since start. */
+    public long nodePortConnections() {
+        return nodePort.acceptor().getStatistics().getCumulativeManagedSessionCount();
+    }
+
     @Override
     public int awaitDrained(Duration timeout) throws InterruptedException {
         return nodePort.awaitDrained(timeout);

@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
                 + "MONITOR (CPU, memory), HEARTBEAT and STOP to the storage collector.",
                 "Exit codes: 0 done, 1 failure, 2 bad options or a run that cannot give 2 rollovers."})
 public final class AgentCommand implements Callable<Integer> {
-    @Option(names = "--runtime", paramLabel = "DURATION", converter = Durations.class, description = "How long to write (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--runtime", paramLabel = "DURATION", converter = Durations.class, description = "How long to write (default: 60s).")
     Duration runtime = Duration.ofSeconds(60);
 
     @Option(names = "--chunk-size", paramLabel = "SIZE", converter = Sizes.class, description = "Bytes per write (default: 10M; smaller ones get a warning).")

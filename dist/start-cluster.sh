@@ -127,7 +127,7 @@ JSON
 start proxy "$dist_home/bin/proxy" --config "$run_dir/proxy.json" --zk "$zk" --admin-port "$ADMIN_PORT"
 
 # 6. registered, or say who is not
-if ! TCPMESH_HEAP=64m "$tcpmesh_java" io.tcpmesh.coordination.StatusCommand --zk "$zk" --quiet --timeout 90s \
+if ! TCPMESH_HEAP=64m "$tcpmesh_java" io.tcpmesh.coordination.StatusCommand --zk "$zk" --zk-wait 30s --quiet --timeout 90s \
      --wait "md5=3,echo=3,numbers=2,storage-collector=1,proxy=1" >"$run_dir/logs/status.log" 2>&1; then
   cat "$run_dir/logs/status.log" >&2
   missing="$(sed -n 's/.*not registered within [^:]*: //p' "$run_dir/logs/status.log" | sed 's/ ([^)]*)//g; s/,//g')"

@@ -3,9 +3,11 @@ package io.tcpmesh.coordination;
 import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.ExitCodes;
 import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
+import io.tcpmesh.coordination.bootstrap.ZooKeeperOptions;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -23,18 +25,15 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "tcpmesh-status", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Prints the live instances of every tcpmesh service and the leader of every election, from ZooKeeper.")
 public final class StatusCommand implements Callable<Integer> {
-    @Option(names = "--zk", paramLabel = "HOST:PORT[,...]", description = "ZooKeeper ensemble (default: ${DEFAULT-VALUE}).")
-    String zk = ZooKeeperConfig.DEFAULT_CONNECT_STRING;
-
-    @Option(names = "--zk-root", paramLabel = "PATH", description = "tcpmesh's ZooKeeper folder (default: ${DEFAULT-VALUE}).")
-    String zkRoot = ZooKeeperConfig.DEFAULT_ROOT;
+    @Mixin
+    ZooKeeperOptions zk = new ZooKeeperOptions();
 
     @Option(names = "--wait", paramLabel = "SERVICE=COUNT", split = ",",
             description = "Wait until each service has at least COUNT instances, such as md5=3,echo=3; exit 1 if they do not within --timeout.")
     Map<String, Integer> wait = new LinkedHashMap<>();
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
-            description = "How long to wait for ZooKeeper and for --wait (default: 30s).")
+            description = "How long to wait for --wait (default: 30s).")
     Duration timeout = Duration.ofSeconds(30);
 
     @Option(names = "--quiet", description = "With --wait, print only what is missing.")
@@ -46,10 +45,10 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ZooKeeperConfig config = ZooKeeperConfig.of(zk, zkRoot);
+        ZooKeeperConfig config = zk.config();
         try (CuratorFramework client = ZooKeeperClients.start(config)) {
-            if (!client.blockUntilConnected(Math.toIntExact(timeout.toMillis()), TimeUnit.MILLISECONDS)) {
-                System.err.println("tcpmesh-status: ZooKeeper " + zk + " is not reachable");
+            if (!client.blockUntilConnected(Math.toIntExact(zk.zkWait().toMillis()), TimeUnit.MILLISECONDS)) {
+                System.err.println("tcpmesh-status: ZooKeeper " + config.connectString() + " is not reachable");
                 return ExitCodes.FAILURE;
             }
             List<String> missing = awaitCounts(client);

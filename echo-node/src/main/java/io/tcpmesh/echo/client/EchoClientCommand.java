@@ -7,7 +7,7 @@ import io.tcpmesh.coordination.ZooKeeperClients;
 import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
 import io.tcpmesh.echo.MasterLocator;
-import io.tcpmesh.echo.ZooKeeperOptions;
+import io.tcpmesh.coordination.bootstrap.ZooKeeperOptions;
 import org.apache.curator.framework.CuratorFramework;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,12 +1,11 @@
-package io.tcpmesh.echo;
+package io.tcpmesh.coordination.bootstrap;
 
 import io.tcpmesh.coordination.ZooKeeperConfig;
-import io.tcpmesh.coordination.bootstrap.Durations;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
 
-/** How a command that only reads the cluster (members, echo-client) reaches ZooKeeper. */
+/** How a client command (status, members, echo-client) reaches ZooKeeper, as a picocli mixin. */
 public final class ZooKeeperOptions {
     @Option(names = "--zk", paramLabel = "HOST:PORT[,...]", description = "ZooKeeper ensemble (default: ${DEFAULT-VALUE}).")
     String zk = ZooKeeperConfig.DEFAULT_CONNECT_STRING;

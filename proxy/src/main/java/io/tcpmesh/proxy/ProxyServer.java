@@ -75,7 +75,8 @@ public final class ProxyServer implements TcpService {
         this.settings = settings;
         this.config = initial;
         this.discovery = discovery;
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        // one per core the JVM may use: a second thread on one core only adds context switches
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.processors = new ProxyProcessors(threads);
         this.acceptor = new NioSocketAcceptor(processors);
         acceptor.setHandler(new ProxyFrontendHandler(this));

@@ -22,6 +22,18 @@ start_bg() {
   log "started $name (pid $!): $*"
 }
 
+# bg_pid NAME: the pid of the process started under NAME (empty when none).
+bg_pid() {
+  local i
+  for i in "${!BENCH_PIDS[@]}"; do
+    [ "${BENCH_NAMES[$i]}" = "$1" ] && { echo "${BENCH_PIDS[$i]}"; return 0; }
+  done
+  return 0
+}
+
+# move_to CPUS PID: moves every thread of a running process to CPUS (taskset -a -p).
+move_to() { taskset -a -p -c "$1" "$2" >/dev/null; }
+
 # stop_bg NAME: stops the processes started under NAME (TERM, then KILL after 10 s).
 stop_bg() {
   local want="$1" i

@@ -127,6 +127,7 @@ start_socat_md5() {
 front_port() {
   case "$1/$2" in
     direct/md5) echo "$MD5_PORT" ;;       direct/echo) echo "$ECHO_PORT" ;;
+    direct-alone/md5) echo "$MD5_PORT" ;;
     tcpmesh/md5) echo "$TCPMESH_MD5" ;;   tcpmesh/echo) echo "$TCPMESH_ECHO" ;;
     haproxy/md5) echo "$HAPROXY_MD5" ;;   haproxy/echo) echo "$HAPROXY_ECHO" ;;
     nginx/md5) echo "$NGINX_MD5" ;;       nginx/echo) echo "$NGINX_ECHO" ;;

@@ -80,7 +80,12 @@ write_report() {
     echo
     echo "## 1. MD5 of one $((S1_BYTES >> 20)) MiB stream (MB/s, 10^6 bytes/s; the mean of $S1_REQUESTS request(s))"
     echo
-    table 1 "md5sum direct tcpmesh haproxy" "MB/s"
+    table 1 "md5sum direct-alone direct tcpmesh haproxy" "MB/s"
+    echo
+    echo "md5sum runs on the load cores (\`taskset -c ${LOAD_CPUS:-(none)}\`) with a core to itself. \"direct-alone\" is md5-service direct with"
+    echo "the same budget: ${S1_ALONE_NOTE:-not measured (needs proxy cores distinct from the load cores and the tcpmesh backends)}; it is the row"
+    echo "compared with md5sum. \"direct\", \"tcpmesh\" and \"haproxy\" keep md5-service on the backend cores shared with the load"
+    echo "tester, so the proxied rows and \"direct\" have the same budget."
     echo
     echo "## 2. MD5 of 64-byte requests, a new connection each ($S2_CONNECTIONS in flight, closed loop)"
     echo
@@ -112,7 +117,7 @@ write_report() {
     target_line "bulk MB/s through tcpmesh ≥ 1.0 × HAProxy (5)" "$(value 5 tcpmesh MB/s)" ">=" "$(value 5 haproxy MB/s)" 1.0
     target_line "p99 at 70% load through tcpmesh ≤ HAProxy's (4)" "$(value 4 tcpmesh p99)" "<=" "$(value 4 haproxy p99)" 1.0
     target_line "MD5 stream through tcpmesh ≥ 0.85 × direct (1)" "$(value 1 tcpmesh MB/s)" ">=" "$(value 1 direct MB/s)" 0.85
-    target_line "MD5 stream direct ≥ 0.9 × md5sum (1)" "$(value 1 direct MB/s)" ">=" "$(value 1 md5sum MB/s)" 0.9
+    target_line "MD5 stream direct (alone) ≥ 0.9 × md5sum (1)" "$(value 1 direct-alone MB/s)" ">=" "$(value 1 md5sum MB/s)" 0.9
     echo
     echo "## Commands"
     echo

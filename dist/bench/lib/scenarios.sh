@@ -74,12 +74,37 @@ scenario_1() {
   printf 'scenario 1, md5sum: %smd5sum %s  (a %d-byte file)\n' "${LOAD_CPUS:+taskset -c $LOAD_CPUS }" "$file" "$bytes" >>"$COMMANDS"
   record 1 md5sum MB/s "$(awk -v b="$bytes" -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f", b / (ns / 1e9) / 1e6 }')"
   rm -f "$file"
-  for peer in $(rounds direct tcpmesh haproxy); do
+  for peer in $(rounds direct-alone direct tcpmesh haproxy); do
+    if [ "$peer" = direct-alone ]; then
+      scenario_1_alone "$bytes"
+      continue
+    fi
     peer_up "$peer" || continue
     load_run 1 "$peer" md5 --mode md5 --size "$bytes" --requests "$S1_REQUESTS" -c 1 --timeout 60s --drain 5m || continue
     mean="$(json_num "$LAST_JSON" mean)"
     record 1 "$peer" MB/s "$(awk -v b="$bytes" -v ms="$mean" 'BEGIN { printf "%.1f", (ms > 0 ? b / (ms / 1e3) / 1e6 : 0) }')"
   done
+}
+
+# Scenario 1 "direct-alone": md5sum had a core to itself, while in the "direct" row md5-service shares
+# the backend cores with the load tester that feeds it. For the md5sum comparison md5-service is moved (every
+# thread, taskset -a -p) to the proxy cores, idle while nothing goes through a proxy, for this one measurement,
+# and moved back after it; the load tester stays where it was. The "direct" row keeps the budget of the
+# proxied rows, so "through tcpmesh vs direct" still compares equal budgets. Needs the proxy cores to be
+# distinct from the load cores (2 cores or more).
+scenario_1_alone() {
+  local bytes="$1" pid mean
+  [ -n "$PROXY_CPUS" ] && [ "$PROXY_CPUS" != "$LOAD_CPUS" ] && [ "$BACKENDS" = tcpmesh ] || return 0
+  pid="$(bg_pid md5-backend)"
+  [ -n "$pid" ] || return 0
+  move_to "$PROXY_CPUS" "$pid" || { log "scenario 1: could not move md5-service to cores $PROXY_CPUS"; return 0; }
+  log "scenario 1: md5-service moved to cores $PROXY_CPUS (alone), load on ${LOAD_CPUS:-all}"
+  S1_ALONE_NOTE="md5-service on cores $PROXY_CPUS alone (the proxy cores, idle then), load tester on ${LOAD_CPUS:-all}"
+  if load_run 1 direct-alone md5 --mode md5 --size "$bytes" --requests "$S1_REQUESTS" -c 1 --timeout 60s --drain 5m; then
+    mean="$(json_num "$LAST_JSON" mean)"
+    record 1 direct-alone MB/s "$(awk -v b="$bytes" -v ms="$mean" 'BEGIN { printf "%.1f", (ms > 0 ? b / (ms / 1e3) / 1e6 : 0) }')"
+  fi
+  move_to "${BACKEND_CPUS:-0-$((CORES - 1))}" "$pid" || log "scenario 1: could not move md5-service back to cores ${BACKEND_CPUS:-all}"
 }
 
 # 2. MD5 of 64-byte requests, a new connection each: direct, tcpmesh, HAProxy, socat+md5sum. req/s.

@@ -140,6 +140,7 @@ write_report() {
       echo '```'
       echo
     done
+    cat "$HERE/per-service.md"
   } >"$out"
   log "wrote $out"
 }

@@ -64,7 +64,9 @@ fi
 
 start() { # NAME ARGS...
   local name="$1"; shift
-  nohup "$@" >"$run_dir/logs/$name.log" 2>&1 &
+  # its own session, so closing the terminal does not stop it; not nohup, which would make the
+  # process ignore SIGHUP, the proxy's reload signal
+  setsid "$@" </dev/null >"$run_dir/logs/$name.log" 2>&1 &
   echo $! >"$run_dir/pids/$name.pid"
 }
 

@@ -2,6 +2,7 @@ package io.tcpmesh.dist;
 
 import io.tcpmesh.coordination.testing.Timing;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -182,6 +183,19 @@ class ClusterEndToEndIT {
             Shell.Result report = sh.run("bin/storage-collector report e2e --db \"$TCPMESH_RUN_DIR/storage/runs.db\"", Duration.ofSeconds(30));
             return report.output();
         }), out -> out != null && out.contains("e2e-agent-1") && out.contains("e2e-agent-2") && out.contains("e2e-agent-3"));
+    }
+
+    @Test
+    @Order(10)
+    void sighupReloadsTheProxyStartedByTheScript() throws Exception {
+        Path log = runDir.resolve("logs/proxy.log");
+        Assumptions.assumeFalse(Files.readString(log).contains("SIGHUP is ignored"),
+                "this test runs under nohup: every process it starts inherits an ignored SIGHUP");
+        sh.run("kill -HUP $(cat \"$TCPMESH_RUN_DIR/pids/proxy.pid\")", Duration.ofSeconds(10));
+        Timing.await("the proxy's log says it reloaded on SIGHUP", Duration.ofSeconds(10),
+                () -> quietly(() -> Files.readString(log)), text -> text != null && text.contains("reloaded (SIGHUP)"));
+        Shell.Result r = sh.run("echo -n 'Hello, MD5 server!' | nc -N 127.0.0.1 " + port(7000), Duration.ofSeconds(30));
+        assertThat(r.output().trim()).isEqualTo("ba6f4fdbbfad6e8613f4f9459db93c7e");
     }
 
     @Test

@@ -2,8 +2,11 @@ package io.tcpmesh.echo;
 
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.server.MinaTcpServer;
+import io.tcpmesh.coordination.server.OneReadProcessor;
 import org.apache.mina.core.service.IoHandler;
+import org.apache.mina.core.service.SimpleIoProcessorPool;
 import org.apache.mina.core.session.IoSession;
+import org.apache.mina.transport.socket.nio.NioSession;
 import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +33,7 @@ final class MasterPort implements AutoCloseable {
     private final Node node;
     private final InetSocketAddress address;
     private final BooleanSupplier leading;
+    private final SimpleIoProcessorPool<NioSession> processors;
     private final NioSocketAcceptor acceptor;
     private boolean bound; // guarded by this
     private boolean closed; // guarded by this
@@ -39,7 +43,8 @@ final class MasterPort implements AutoCloseable {
         this.node = node;
         this.address = address;
         this.leading = leading;
-        this.acceptor = new NioSocketAcceptor(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        this.processors = new SimpleIoProcessorPool<>(OneReadProcessor.class, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        this.acceptor = new NioSocketAcceptor(processors);
         acceptor.setHandler(handler);
         acceptor.setReuseAddress(true);
         acceptor.setBacklog(1024);
@@ -128,5 +133,6 @@ final class MasterPort implements AutoCloseable {
         }
         release("stopping");
         acceptor.dispose(true);
+        processors.dispose();
     }
 }

@@ -43,6 +43,8 @@ public final class ConfigReloader implements AutoCloseable {
     private volatile String fileStamp;
     private CuratorCache cache;
 
+    private volatile boolean hangup;
+
     ConfigReloader(ProxyServer server, ProxySettings settings, CuratorFramework client) {
         this.server = server;
         this.settings = settings;
@@ -53,7 +55,7 @@ public final class ConfigReloader implements AutoCloseable {
 
     void start() {
         fileStamp = stamp();
-        StopSignals.onHangup(() -> reload("SIGHUP"));
+        hangup = StopSignals.onHangup(() -> reload("SIGHUP"));
         long every = settings.watchInterval().toMillis();
         poller.scheduleWithFixedDelay(this::checkFile, every, every, TimeUnit.MILLISECONDS);
         if (client != null) {
@@ -118,6 +120,11 @@ public final class ConfigReloader implements AutoCloseable {
             lastError = e.getMessage();
             log.warn("[{}] reload ({}) rejected, running configuration kept: {}", server.name(), why, e.getMessage());
         }
+    }
+
+    /** False when SIGHUP cannot reach this process (ignored since start, as under nohup). */
+    public boolean listensForHangup() {
+        return hangup;
     }
 
     public long succeeded() {

@@ -1,6 +1,6 @@
 package io.tcpmesh.proxy;
 
-import org.apache.mina.core.buffer.IoBuffer;
+import io.tcpmesh.coordination.server.OneReadProcessor;
 import org.apache.mina.core.service.IoProcessor;
 import org.apache.mina.core.session.AttributeKey;
 import org.apache.mina.core.write.WriteRequest;
@@ -44,33 +44,6 @@ final class ProxyProcessors implements IoProcessor<NioSession> {
         this.pool = new NioProcessor[size];
         for (int i = 0; i < size; i++) {
             pool[i] = new OneReadProcessor(threads);
-        }
-    }
-
-    /**
-     * MINA reads a socket until a read returns nothing: after every short read comes one more read() system
-     * call that only answers EAGAIN. With small messages that is a third of the proxy's system calls. A
-     * short read means the socket's receive queue was empty when it was read, so this processor stops
-     * there; anything that arrived since makes the (level-triggered) selector report the socket again, and
-     * an end of stream is read on that next round. A full buffer still reads on, as MINA does.
-     */
-    static final class OneReadProcessor extends NioProcessor {
-        /** The buffer of the read in progress when its last read was short; only this processor's thread. */
-        private IoBuffer shortRead;
-
-        OneReadProcessor(Executor executor) {
-            super(executor);
-        }
-
-        @Override
-        protected int read(NioSession session, IoBuffer buf) throws Exception {
-            if (buf == shortRead) {
-                shortRead = null;
-                return 0;
-            }
-            int n = super.read(session, buf);
-            shortRead = n > 0 && buf.hasRemaining() ? buf : null;
-            return n;
         }
     }
 

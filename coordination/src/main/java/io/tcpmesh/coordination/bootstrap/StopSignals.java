@@ -3,6 +3,7 @@ package io.tcpmesh.coordination.bootstrap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Turns SIGTERM and SIGINT into a call, so that the main thread stops the service in order and the
@@ -25,12 +26,23 @@ public final class StopSignals {
         }
     }
 
-    /** Calls the action on every SIGHUP (the proxy reloads its configuration). */
-    public static void onHangup(Runnable action) {
+    /**
+     * Calls the action on every SIGHUP (the proxy reloads its configuration).
+     *
+     * @return false when SIGHUP cannot reach this process: a process started under nohup inherits an
+     *         ignored SIGHUP, and the JVM then accepts a handler silently but never runs it
+     */
+    public static boolean onHangup(Runnable action) {
         try {
-            Signal.handle(new Signal("HUP"), s -> action.run());
+            SignalHandler previous = Signal.handle(new Signal("HUP"), s -> action.run());
+            if (previous == SignalHandler.SIG_IGN) {
+                log.warn("SIGHUP is ignored in this process (started under nohup?): reload by editing the file instead");
+                return false;
+            }
+            return true;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             log.warn("cannot handle SIGHUP here: reload by editing the file instead");
+            return false;
         }
     }
 }

@@ -3,7 +3,9 @@ package io.tcpmesh.coordination.server;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.bootstrap.TcpService;
 import org.apache.mina.core.service.IoHandler;
+import org.apache.mina.core.service.SimpleIoProcessorPool;
 import org.apache.mina.core.session.IoSession;
+import org.apache.mina.transport.socket.nio.NioSession;
 import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,7 @@ public class MinaTcpServer implements TcpService {
 
     private final Node node;
     private final InetSocketAddress bindAddress;
+    private final SimpleIoProcessorPool<NioSession> processors;
     private final NioSocketAcceptor acceptor;
 
     public MinaTcpServer(Node node, InetSocketAddress bindAddress, IoHandler handler) {
@@ -33,7 +36,8 @@ public class MinaTcpServer implements TcpService {
     public MinaTcpServer(Node node, InetSocketAddress bindAddress, IoHandler handler, int ioThreads) {
         this.node = Objects.requireNonNull(node, "node cannot be null");
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress cannot be null");
-        this.acceptor = new NioSocketAcceptor(ioThreads);
+        this.processors = new SimpleIoProcessorPool<>(OneReadProcessor.class, ioThreads);
+        this.acceptor = new NioSocketAcceptor(processors);
         acceptor.setHandler(Objects.requireNonNull(handler, "handler cannot be null"));
         acceptor.setReuseAddress(true);
         acceptor.setBacklog(1024);
@@ -99,6 +103,8 @@ public class MinaTcpServer implements TcpService {
             session.closeNow();
         }
         acceptor.dispose(true);
+        // the acceptor disposes only processors it made itself
+        processors.dispose();
         log.debug("[{}] acceptor disposed", node.name());
     }
 }

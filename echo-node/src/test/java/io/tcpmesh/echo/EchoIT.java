@@ -121,7 +121,9 @@ class EchoIT {
     @Test
     void slowReaderIsSuspendedAndPendingWritesStayBounded() throws Exception {
         RunningService node = nodes.start(EchoConfig.of(nodes.masterPort(), false, HIGH_WATER));
-        int total = 16 << 20;
+        // more than loopback can buffer while nobody reads: Linux autotunes a receive buffer up to
+        // tcp_rmem's maximum (32 MiB here) and a send buffer up to tcp_wmem's (4 MiB)
+        int total = 64 << 20;
         try (Socket s = connect(node.port())) {
             Future<?> writing = writers.submit(() -> {
                 OutputStream out = s.getOutputStream();

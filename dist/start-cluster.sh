@@ -117,12 +117,15 @@ done
 mkdir -p "$run_dir/storage/reports"
 start "storage-collector-$COLLECTOR_PORT" "$dist_home/bin/storage-collector" --port "$COLLECTOR_PORT" --zk "$zk" \
   --db "$run_dir/storage/runs.db" --reports "$run_dir/storage/reports"
+# dist/conf/proxy.json with this cluster's ports
 cat >"$run_dir/proxy.json" <<JSON
 {
+  "MaxConnections": 20000,
   "Apps": [
-    {"Name": "md5", "Ports": [$MD5_PROXY_PORT], "Targets": ["discovery:md5"]},
-    {"Name": "echo", "Ports": [$ECHO_PROXY_PORT], "Targets": ["discovery:echo"]},
-    {"Name": "numbers", "Ports": [$NUMBERS_PROXY_PORT], "Targets": ["discovery:numbers"]}
+    { "Name": "md5", "Ports": [$MD5_PROXY_PORT], "Targets": ["discovery:md5"], "Balancing": "least-connections",
+      "ConnectTimeout": "1s", "IdleTimeout": "5m" },
+    { "Name": "echo", "Ports": [$ECHO_PROXY_PORT], "Targets": ["discovery:echo"], "ConnectTimeout": "1s", "IdleTimeout": "10m" },
+    { "Name": "numbers", "Ports": [$NUMBERS_PROXY_PORT], "Targets": ["discovery:numbers"], "ConnectTimeout": "1s", "IdleTimeout": "10m" }
   ]
 }
 JSON

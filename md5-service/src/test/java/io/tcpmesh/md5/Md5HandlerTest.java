@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -81,7 +82,7 @@ class Md5HandlerTest {
         }
         r.session.getFilterChain().fireInputClosed();
         String expected = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data)) + "\n";
-        Timing.await("the answer", Timing.seconds(5), () -> !r.written.isEmpty());
+        Timing.await("the answer", Duration.ofSeconds(5), () -> !r.written.isEmpty());
         assertThat(r.written).containsExactly(expected);
         assertThat(r.session.isReadSuspended()).as("reads suspended after FIN").isTrue();
         assertThat(stats.answered()).isEqualTo(1);
@@ -93,7 +94,7 @@ class Md5HandlerTest {
     void emptyInputAnswersTheEmptyDigest(Hashing hashing) {
         Recorded r = new Recorded(handler(hashing, 10));
         r.session.getFilterChain().fireInputClosed();
-        Timing.await("the answer", Timing.seconds(5), () -> !r.written.isEmpty());
+        Timing.await("the answer", Duration.ofSeconds(5), () -> !r.written.isEmpty());
         assertThat(r.written).containsExactly("d41d8cd98f00b204e9800998ecf8427e\n");
     }
 
@@ -124,9 +125,9 @@ class Md5HandlerTest {
         assertThat(stats.open()).isEqualTo(2);
 
         first.session.getFilterChain().fireInputClosed();
-        Timing.await("first answered", Timing.seconds(5), () -> first.written.size() == 1);
+        Timing.await("first answered", Duration.ofSeconds(5), () -> first.written.size() == 1);
         first.session.closeNow();
-        Timing.await("first closed", Timing.seconds(5), () -> stats.open() == 1);
+        Timing.await("first closed", Duration.ofSeconds(5), () -> stats.open() == 1);
         Recorded fourth = new Recorded(h);
         assertThat(fourth.session.isClosing()).as("a slot freed by a finished session is reused").isFalse();
         assertThat(stats.rejected()).isEqualTo(1);

@@ -65,13 +65,13 @@ class Md5ProcessIT {
         CuratorFramework client = zk.newClient();
         try (ServerProcess md5 = start("--drain-timeout", "20s")) {
             String path = "/services/md5/md5-" + md5.port();
-            Timing.await("registered at " + path, Timing.seconds(10), () -> exists(client, path));
+            Timing.await("registered at " + path, Duration.ofSeconds(10), () -> exists(client, path));
             try (Socket inProgress = Md5Client.connect(md5.port())) {
                 inProgress.getOutputStream().write("before SIGTERM, ".getBytes(StandardCharsets.US_ASCII));
 
                 md5.terminate();
-                Timing.await("deregistered", Timing.seconds(10), () -> !exists(client, path));
-                Timing.await("new connections refused", Timing.seconds(10), () -> refuses(md5.port()));
+                Timing.await("deregistered", Duration.ofSeconds(10), () -> !exists(client, path));
+                Timing.await("new connections refused", Duration.ofSeconds(10), () -> refuses(md5.port()));
                 assertThat(md5.process().isAlive()).as("still draining the connection in progress").isTrue();
 
                 inProgress.getOutputStream().write("after SIGTERM".getBytes(StandardCharsets.US_ASCII));

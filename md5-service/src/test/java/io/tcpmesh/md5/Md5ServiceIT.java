@@ -79,7 +79,7 @@ class Md5ServiceIT {
                     expected.add(md5(data) + "\n");
                 }
                 // all 1000 are open at once before any half-closes
-                Timing.await("1000 connections open", Timing.seconds(10), () -> md5.instance(Md5Stats.class).open() == count);
+                Timing.await("1000 connections open", Duration.ofSeconds(10), () -> md5.instance(Md5Stats.class).open() == count);
                 for (Socket s : sockets) {
                     s.shutdownOutput();
                 }
@@ -145,7 +145,7 @@ class Md5ServiceIT {
             Md5Stats stats = md5.instance(Md5Stats.class);
             first.getOutputStream().write("first".getBytes(StandardCharsets.US_ASCII));
             second.getOutputStream().write("second".getBytes(StandardCharsets.US_ASCII));
-            Timing.await("two connections open", Timing.seconds(5), () -> stats.open() == 2);
+            Timing.await("two connections open", Duration.ofSeconds(5), () -> stats.open() == 2);
 
             try (Socket third = Md5Client.connect(md5.port())) {
                 assertThat(readOrReset(third.getInputStream())).as("third connection closed at once").isEqualTo(-1);
@@ -156,7 +156,7 @@ class Md5ServiceIT {
             second.shutdownOutput();
             assertThat(Md5Client.readToEnd(first)).isEqualTo(md5("first".getBytes(StandardCharsets.US_ASCII)) + "\n");
             assertThat(Md5Client.readToEnd(second)).isEqualTo(md5("second".getBytes(StandardCharsets.US_ASCII)) + "\n");
-            Timing.await("slots freed", Timing.seconds(5), () -> stats.open() == 0);
+            Timing.await("slots freed", Duration.ofSeconds(5), () -> stats.open() == 0);
             assertThat(request(md5.port(), new byte[0])).isEqualTo("d41d8cd98f00b204e9800998ecf8427e\n");
         }
     }
@@ -167,10 +167,10 @@ class Md5ServiceIT {
             Md5Stats stats = md5.instance(Md5Stats.class);
             try (Socket s = Md5Client.connect(md5.port())) {
                 s.getOutputStream().write(new byte[100_000]);
-                Timing.await("bytes received", Timing.seconds(5), () -> stats.bytes() > 0);
+                Timing.await("bytes received", Duration.ofSeconds(5), () -> stats.bytes() > 0);
                 s.setSoLinger(true, 0);
             }
-            Timing.await("connection forgotten", Timing.seconds(5), () -> stats.open() == 0);
+            Timing.await("connection forgotten", Duration.ofSeconds(5), () -> stats.open() == 0);
             assertThat(stats.abandoned()).isEqualTo(1);
             assertThat(stats.answered()).isZero();
         }
@@ -182,7 +182,7 @@ class Md5ServiceIT {
         String path;
         try (RunningService md5 = start()) {
             path = "/services/md5/md5-" + md5.port();
-            Timing.await("registered at " + path, Timing.seconds(10), () -> exists(client, path));
+            Timing.await("registered at " + path, Duration.ofSeconds(10), () -> exists(client, path));
             String json = new String(client.getData().forPath(path), StandardCharsets.UTF_8);
             assertThat(json).contains("\"port\":" + md5.port()).contains("\"address\":\"127.0.0.1\"");
         }
@@ -198,7 +198,7 @@ class Md5ServiceIT {
             zk.restart();
             CuratorFramework client = zk.newClient();
             String path = "/services/md5/md5-" + md5.port();
-            Timing.await("registered once ZooKeeper is up", Timing.seconds(20), () -> exists(client, path));
+            Timing.await("registered once ZooKeeper is up", Duration.ofSeconds(20), () -> exists(client, path));
         }
     }
 

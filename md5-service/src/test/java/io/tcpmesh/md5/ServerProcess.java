@@ -28,7 +28,7 @@ final class ServerProcess implements AutoCloseable {
         reader = new Thread(this::readLog, "md5-process-log");
         reader.setDaemon(true);
         reader.start();
-        String line = Timing.await("md5-service to log its port", Timing.seconds(20),
+        String line = Timing.await("md5-service to log its port", Duration.ofSeconds(20),
                 () -> log.stream().filter(l -> SERVING.matcher(l).find()).findFirst().orElse(null), l -> l != null);
         Matcher m = SERVING.matcher(line);
         m.find();

@@ -86,7 +86,7 @@ class NumbersServerIT {
             Future<ClientResult> result = pool.submit(() -> new io.tcpmesh.numbers.client.NumbersClient(options,
                     () -> received.get() < 50 ? first : second, line -> received.incrementAndGet(),
                     new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).run());
-            Timing.await("50 messages from the first server", Timing.seconds(10), () -> received.get() >= 50);
+            Timing.await("50 messages from the first server", Duration.ofSeconds(10), () -> received.get() >= 50);
             a.close();
             ClientResult r = result.get(Timing.seconds(20).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             assertThat(r.outcome()).as(r.detail()).isEqualTo(ClientResult.Outcome.OK);
@@ -102,9 +102,9 @@ class NumbersServerIT {
         CuratorFramework client = zk.newClient();
         client.create().creatingParentsIfNeeded().forPath("/numbers/sessions/orphan",
                 "{\"seed\":1,\"count\":10,\"next\":3,\"disconnectedAt\":null,\"owner\":\"numbers-crashed\"}".getBytes());
-        Timing.await("orphan marked disconnected", Timing.seconds(5), () -> record(client, "orphan"),
+        Timing.await("orphan marked disconnected", Duration.ofSeconds(5), () -> record(client, "orphan"),
                 r -> r == null || r.hasNonNull("disconnectedAt"));
-        Timing.await("orphan swept", Timing.seconds(5), () -> record(client, "orphan") == null);
+        Timing.await("orphan swept", Duration.ofSeconds(5), () -> record(client, "orphan") == null);
     }
 
     @Test
@@ -112,7 +112,7 @@ class NumbersServerIT {
         RunningService server = NumbersServers.start(zk, FAST.withExpiry(Duration.ofSeconds(1)));
         CuratorFramework client = zk.newClient();
         readAndLeave(server, "e1", 3);
-        JsonNode record = Timing.await("session e1 released and past its expiry", Timing.seconds(5), () -> record(client, "e1"),
+        JsonNode record = Timing.await("session e1 released and past its expiry", Duration.ofSeconds(5), () -> record(client, "e1"),
                 r -> r != null && r.hasNonNull("disconnectedAt") && System.currentTimeMillis() - r.get("disconnectedAt").asLong() > 1_050);
         assertThat(record.get("next").asInt()).isGreaterThanOrEqualTo(3);
         try (LineClient again = new LineClient(server.port())) {
@@ -128,8 +128,8 @@ class NumbersServerIT {
         RunningService server = NumbersServers.start(zk, FAST.withExpiry(Duration.ofMillis(300)));
         CuratorFramework client = zk.newClient();
         readAndLeave(server, "s1", 2);
-        Timing.await("session s1 released", Timing.seconds(5), () -> record(client, "s1"), r -> r != null && r.hasNonNull("disconnectedAt"));
-        Timing.await("session s1 swept", Timing.seconds(5), () -> record(client, "s1") == null);
+        Timing.await("session s1 released", Duration.ofSeconds(5), () -> record(client, "s1"), r -> r != null && r.hasNonNull("disconnectedAt"));
+        Timing.await("session s1 swept", Duration.ofSeconds(5), () -> record(client, "s1") == null);
     }
 
     @Test
@@ -144,7 +144,7 @@ class NumbersServerIT {
             assertThat(rest).hasSize(5);
             assertThat(rest.get(4)).startsWith("END 5 ");
         }
-        Timing.await("session f1 deleted after its END line", Timing.seconds(2), () -> record(client, "f1") == null);
+        Timing.await("session f1 deleted after its END line", Duration.ofSeconds(2), () -> record(client, "f1") == null);
     }
 
     @Test
@@ -169,12 +169,12 @@ class NumbersServerIT {
         RunningService server = NumbersServers.start(zk, FAST);
         zk.stop();
         AtomicInteger attempt = new AtomicInteger();
-        Timing.await("stateful hello refused while ZooKeeper is down", Timing.seconds(10),
+        Timing.await("stateful hello refused while ZooKeeper is down", Duration.ofSeconds(10),
                 () -> firstLine(server, "HELLO 1 stateful down-" + attempt.incrementAndGet() + " 3 0"),
                 line -> line.startsWith("ERR unavailable "));
         assertThat(firstLine(server, "HELLO 1 stateless s 3 0 5")).isEqualTo("OK stateless s 3 0 5");
         zk.restart();
-        Timing.await("stateful hello accepted once ZooKeeper is back", Timing.seconds(20),
+        Timing.await("stateful hello accepted once ZooKeeper is back", Duration.ofSeconds(20),
                 () -> firstLine(server, "HELLO 1 stateful up-" + attempt.incrementAndGet() + " 3 0"), line -> line.startsWith("OK "));
     }
 
@@ -247,7 +247,7 @@ class NumbersServerIT {
             pool.shutdownNow();
         }
         CuratorFramework client = zk.newClient();
-        Timing.await("every finished session deleted", Timing.seconds(5), () -> sessionCount(client) == 0);
+        Timing.await("every finished session deleted", Duration.ofSeconds(5), () -> sessionCount(client) == 0);
     }
 
     /** Reads a few messages of a new long stateful stream, then closes the connection. */

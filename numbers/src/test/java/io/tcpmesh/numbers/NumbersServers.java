@@ -32,7 +32,7 @@ final class NumbersServers {
         RunningService server = zk.track(ServiceLauncher.start("numbers", options, new NumbersModule(config)));
         CuratorFramework client = zk.newClient();
         String path = ServiceRegistry.SERVICES_PATH + "/numbers/" + server.node().name();
-        Timing.await(path + " registered", Timing.seconds(10), () -> exists(client, path));
+        Timing.await(path + " registered", Duration.ofSeconds(10), () -> exists(client, path));
         return server;
     }
 

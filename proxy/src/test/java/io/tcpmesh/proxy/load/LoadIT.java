@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,7 +70,7 @@ class LoadIT {
             long requests = o.summary().path("requests").asLong();
             assertThat(requests).isGreaterThan(20);
             assertThat(o.summary().path("errors").asLong()).isZero();
-            Timing.await("the server counted every answer", Timing.seconds(5), () -> server.answered.get() == requests);
+            Timing.await("the server counted every answer", Duration.ofSeconds(5), () -> server.answered.get() == requests);
             assertThat(server.connections.get()).isEqualTo(requests);
             assertThat(server.bytesRead.get()).isEqualTo(requests * 1024);
         }
@@ -131,7 +132,7 @@ class LoadIT {
             Outcome o = load("--mode", "connect", "-c", "2", "-n", "200", target(server));
             assertThat(o.code()).as(o.err()).isZero();
             assertThat(o.summary().path("requests").asLong()).isEqualTo(200);
-            Timing.await("the server accepted every connection", Timing.seconds(5), () -> server.connections.get() == 200);
+            Timing.await("the server accepted every connection", Duration.ofSeconds(5), () -> server.connections.get() == 200);
         }
     }
 

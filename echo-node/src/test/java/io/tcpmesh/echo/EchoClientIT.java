@@ -5,7 +5,7 @@ import io.tcpmesh.coordination.ServiceWatch;
 import io.tcpmesh.coordination.bootstrap.RunningService;
 import io.tcpmesh.coordination.testing.TestZooKeeper;
 import io.tcpmesh.coordination.testing.Timing;
-import io.tcpmesh.echo.client.Backoff;
+import io.tcpmesh.coordination.Backoff;
 import io.tcpmesh.echo.client.EchoClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -60,7 +60,7 @@ class EchoClientIT {
         PipedOutputStream typing = new PipedOutputStream();
         PipedInputStream stdin = new PipedInputStream(typing);
         EchoClient client = new EchoClient(() -> MasterLocator.masterAddress(watch.instances()),
-                new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)), out.stream, err.stream);
+                new Backoff(Duration.ofMillis(20), Duration.ofMillis(200), "--backoff-initial", "--backoff-max"), out.stream, err.stream);
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
             try {
                 return client.run(stdin, Duration.ofSeconds(5));
@@ -99,7 +99,7 @@ class EchoClientIT {
         nodes = new EchoNodes(zk);
         ServiceWatch watch = zk.track(new ServiceRegistry(zk.newClient()).start()).watch("echo");
         EchoClient client = new EchoClient(() -> MasterLocator.masterAddress(watch.instances()),
-                new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)), out.stream, err.stream);
+                new Backoff(Duration.ofMillis(20), Duration.ofMillis(200), "--backoff-initial", "--backoff-max"), out.stream, err.stream);
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
             try {
                 return client.run(stdin, Duration.ofSeconds(5));

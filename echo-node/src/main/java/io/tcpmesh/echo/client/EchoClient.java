@@ -1,5 +1,7 @@
 package io.tcpmesh.echo.client;
 
+import io.tcpmesh.coordination.Backoff;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.tcpmesh.echo.client;
 
+import io.tcpmesh.coordination.Backoff;
 import io.tcpmesh.coordination.ServiceRegistry;
 import io.tcpmesh.coordination.ServiceWatch;
 import io.tcpmesh.coordination.VersionProvider;
@@ -48,7 +49,7 @@ public final class EchoClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Backoff backoff = new Backoff(backoffInitial, backoffMax);
+        Backoff backoff = new Backoff(backoffInitial, backoffMax, "--backoff-initial", "--backoff-max");
         if (host != null) {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("--port must be in 1..65535 with --host, not " + port);

@@ -1,5 +1,6 @@
 package io.tcpmesh.numbers.client;
 
+import io.tcpmesh.coordination.Backoff;
 import io.tcpmesh.numbers.codec.ErrorCode;
 import io.tcpmesh.numbers.codec.Hello;
 import io.tcpmesh.numbers.codec.Protocol;
@@ -16,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -51,7 +51,7 @@ public final class NumbersClient {
         this.servers = Objects.requireNonNull(servers, "servers cannot be null");
         this.numbers = Objects.requireNonNull(numbers, "numbers cannot be null");
         this.progress = Objects.requireNonNull(progress, "progress cannot be null");
-        this.backoff = new Backoff(options.backoff(), options.maxBackoff(), ThreadLocalRandom.current());
+        this.backoff = new Backoff(options.backoff(), options.maxBackoff(), "--backoff", "--max-backoff");
     }
 
     public ClientResult run() throws InterruptedException {

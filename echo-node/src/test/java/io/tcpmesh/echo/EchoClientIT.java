@@ -1,11 +1,11 @@
 package io.tcpmesh.echo;
 
+import io.tcpmesh.coordination.Backoff;
 import io.tcpmesh.coordination.ServiceRegistry;
 import io.tcpmesh.coordination.ServiceWatch;
 import io.tcpmesh.coordination.bootstrap.RunningService;
 import io.tcpmesh.coordination.testing.TestZooKeeper;
 import io.tcpmesh.coordination.testing.Timing;
-import io.tcpmesh.coordination.Backoff;
 import io.tcpmesh.echo.client.EchoClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,13 +48,12 @@ class EchoClientIT {
         }
     }
 
-    @Test
-    void clientFollowsMasterPortAcrossFailoverAndKeepsEchoing() throws Exception {
-        nodes = new EchoNodes(zk);
-        nodes.startMany(2);
-        RunningService leader = Timing.await("a leader", Duration.ofSeconds(10), nodes::onlyServing, Optional::isPresent).get();
-        ServiceWatch watch = zk.track(new ServiceRegistry(zk.newClient()).start()).watch("echo");
+    /** An echo-client reading from a pipe the test types into, run on another thread. */
+    private record Session(EchoClient client, PipedOutputStream typing, Captured out, Captured err,
+                           CompletableFuture<Integer> exit) {
+    }
 
+    private static Session startClient(ServiceWatch watch) throws java.io.IOException {
         Captured out = new Captured();
         Captured err = new Captured();
         PipedOutputStream typing = new PipedOutputStream();
@@ -68,6 +67,22 @@ class EchoClientIT {
                 throw new RuntimeException(e);
             }
         });
+        return new Session(client, typing, out, err, exit);
+    }
+
+    @Test
+    void clientFollowsMasterPortAcrossFailoverAndKeepsEchoing() throws Exception {
+        nodes = new EchoNodes(zk);
+        nodes.startMany(2);
+        RunningService leader = Timing.await("a leader", Duration.ofSeconds(10), nodes::onlyServing, Optional::isPresent).get();
+        ServiceWatch watch = zk.track(new ServiceRegistry(zk.newClient()).start()).watch("echo");
+
+        Session session = startClient(watch);
+        Captured out = session.out();
+        Captured err = session.err();
+        PipedOutputStream typing = session.typing();
+        EchoClient client = session.client();
+        CompletableFuture<Integer> exit = session.exit();
         try {
             typing.write("before fail-over\n".getBytes(StandardCharsets.UTF_8));
             typing.flush();
@@ -92,21 +107,14 @@ class EchoClientIT {
 
     @Test
     void linesTypedWhileNoLeaderIsKnownAreSentOnceOneIs() throws Exception {
-        Captured out = new Captured();
-        Captured err = new Captured();
-        PipedOutputStream typing = new PipedOutputStream();
-        PipedInputStream stdin = new PipedInputStream(typing);
         nodes = new EchoNodes(zk);
         ServiceWatch watch = zk.track(new ServiceRegistry(zk.newClient()).start()).watch("echo");
-        EchoClient client = new EchoClient(() -> MasterLocator.masterAddress(watch.instances()),
-                new Backoff(Duration.ofMillis(20), Duration.ofMillis(200), "--backoff-initial", "--backoff-max"), out.stream, err.stream);
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
-            try {
-                return client.run(stdin, Duration.ofSeconds(5));
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
+        Session session = startClient(watch);
+        Captured out = session.out();
+        Captured err = session.err();
+        PipedOutputStream typing = session.typing();
+        EchoClient client = session.client();
+        CompletableFuture<Integer> exit = session.exit();
         try {
             typing.write("early\n".getBytes(StandardCharsets.UTF_8));
             typing.flush();

@@ -91,7 +91,7 @@ fail() { # MESSAGE [SERVICE...]: the log tails of processes that exited or of th
 # 4. ZooKeeper
 if [ "$own_zk" = 1 ]; then
   zk="127.0.0.1:$ZK_PORT"
-  start zookeeper "$tcpmesh_java" io.tcpmesh.coordination.ZooKeeperCommand --port "$ZK_PORT" --bind 127.0.0.1 --data-dir "$run_dir/zookeeper-data"
+  start zookeeper "$tcpmesh_java" io.tcpmesh.coordination.cli.ZooKeeperCommand --port "$ZK_PORT" --bind 127.0.0.1 --data-dir "$run_dir/zookeeper-data"
   for _ in $(seq 1 150); do
     port_open "$ZK_PORT" && break
     pid_alive "$(pid_of zookeeper)" || fail "ZooKeeper exited"
@@ -132,7 +132,7 @@ JSON
 start proxy "$dist_home/bin/proxy" --config "$run_dir/proxy.json" --zk "$zk" --admin-port "$ADMIN_PORT"
 
 # 6. registered, or say who is not
-if ! TCPMESH_HEAP=64m "$tcpmesh_java" io.tcpmesh.coordination.StatusCommand --zk "$zk" --zk-wait 30s --quiet --timeout 90s \
+if ! TCPMESH_HEAP=64m "$tcpmesh_java" io.tcpmesh.coordination.cli.StatusCommand --zk "$zk" --zk-wait 30s --quiet --timeout 90s \
      --wait "md5=3,echo=3,numbers=2,storage-collector=1,proxy=1" >"$run_dir/logs/status.log" 2>&1; then
   cat "$run_dir/logs/status.log" >&2
   missing="$(sed -n 's/.*not registered within [^:]*: //p' "$run_dir/logs/status.log" | sed 's/ ([^)]*)//g; s/,//g')"

@@ -30,4 +30,4 @@ echo
 zk="$(zk_connect_string)"
 echo "ZooKeeper $zk:"
 JAVA_OPTS="${JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" TCPMESH_HEAP=64m \
-  "$tcpmesh_java" io.tcpmesh.coordination.StatusCommand --zk "$zk" --timeout 5s
+  "$tcpmesh_java" io.tcpmesh.coordination.cli.StatusCommand --zk "$zk" --timeout 5s

@@ -80,7 +80,7 @@ heap_used_kb() { # pid: used heap after a full GC, in KiB
 }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
-start zookeeper "${server_jvm[@]}" io.tcpmesh.coordination.ZooKeeperCommand --port 18181 --data-dir "$work/zk"
+start zookeeper "${server_jvm[@]}" io.tcpmesh.coordination.cli.ZooKeeperCommand --port 18181 --data-dir "$work/zk"
 await_port 18181
 node 18601
 start blocking "${server_jvm[@]}" io.tcpmesh.echo.bench.BlockingEchoServer --port 18700

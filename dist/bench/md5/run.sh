@@ -40,7 +40,7 @@ echo "machine: $(nproc) cores, $(sed -n 's/model name\s*: //p' /proc/cpuinfo | h
 echo "java: $(java -version 2>&1 | head -1); md5sum: $(md5sum --version | head -1); socat: $(socat -V | sed -n 's/^socat version \([^ ]*\).*/\1/p')"
 } | tee "$OUT"
 
-java -cp "$CP" io.tcpmesh.coordination.ZooKeeperCommand --port "$ZK_PORT" --data-dir "$work/zk" >"$work/zk.log" 2>&1 &
+java -cp "$CP" io.tcpmesh.coordination.cli.ZooKeeperCommand --port "$ZK_PORT" --data-dir "$work/zk" >"$work/zk.log" 2>&1 &
 pids+=($!)
 wait_port "$ZK_PORT"
 

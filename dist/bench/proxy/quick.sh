@@ -16,7 +16,7 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 not up" >&2; exit 1; }
 
-java -cp "$CP" io.tcpmesh.coordination.ZooKeeperCommand --port "$ZK" --data-dir "$WORK/zk" >"$WORK/zk.log" 2>&1 & PIDS+=($!)
+java -cp "$CP" io.tcpmesh.coordination.cli.ZooKeeperCommand --port "$ZK" --data-dir "$WORK/zk" >"$WORK/zk.log" 2>&1 & PIDS+=($!)
 java -cp "$CP" io.tcpmesh.proxy.bench.BenchBackend "$ECHO" "$SINK" >"$WORK/backend.log" 2>&1 & PIDS+=($!)
 cat >"$WORK/proxy.json" <<JSON
 {"Apps": [{"Name": "echo", "Ports": [$P_ECHO], "Targets": ["127.0.0.1:$ECHO"]},

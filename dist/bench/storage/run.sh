@@ -54,7 +54,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"${JAVA[@]}" io.tcpmesh.coordination.ZooKeeperCommand --port $ZK_PORT --data-dir "$work/zk" >"$work/zk.log" 2>&1 &
+"${JAVA[@]}" io.tcpmesh.coordination.cli.ZooKeeperCommand --port $ZK_PORT --data-dir "$work/zk" >"$work/zk.log" 2>&1 &
 pids+=($!)
 "${JAVA[@]}" io.tcpmesh.storage.collector.CollectorCommand --port $COLLECTOR_PORT --zk 127.0.0.1:$ZK_PORT \
     --db "$work/bench.db" --reports "$work/reports" >"$work/collector.log" 2>&1 &

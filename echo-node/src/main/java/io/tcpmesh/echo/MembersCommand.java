@@ -6,7 +6,7 @@ import io.tcpmesh.coordination.ServiceRegistry;
 import io.tcpmesh.coordination.ServiceWatch;
 import io.tcpmesh.coordination.ZooKeeperClients;
 import io.tcpmesh.coordination.ZooKeeperConfig;
-import io.tcpmesh.coordination.bootstrap.ZooKeeperOptions;
+import io.tcpmesh.coordination.cli.ZooKeeperOptions;
 import org.apache.curator.framework.CuratorFramework;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -8,7 +8,7 @@ import io.tcpmesh.coordination.ZooKeeperClients;
 import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
 import io.tcpmesh.echo.MasterLocator;
-import io.tcpmesh.coordination.bootstrap.ZooKeeperOptions;
+import io.tcpmesh.coordination.cli.ZooKeeperOptions;
 import org.apache.curator.framework.CuratorFramework;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

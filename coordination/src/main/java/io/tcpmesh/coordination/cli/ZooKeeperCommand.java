@@ -1,5 +1,6 @@
-package io.tcpmesh.coordination;
+package io.tcpmesh.coordination.cli;
 
+import io.tcpmesh.coordination.VersionProvider;
 import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.ExitCodes;
 import io.tcpmesh.coordination.bootstrap.ServiceLauncher;

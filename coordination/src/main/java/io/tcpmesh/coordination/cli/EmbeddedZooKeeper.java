@@ -1,4 +1,4 @@
-package io.tcpmesh.coordination;
+package io.tcpmesh.coordination.cli;
 
 import org.apache.zookeeper.server.ServerConfig;
 import org.apache.zookeeper.server.ZooKeeperServerMain;

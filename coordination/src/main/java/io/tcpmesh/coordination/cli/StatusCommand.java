@@ -1,9 +1,15 @@
-package io.tcpmesh.coordination;
+package io.tcpmesh.coordination.cli;
 
+import io.tcpmesh.coordination.ServiceWatch;
+import io.tcpmesh.coordination.LeaderElection;
+import io.tcpmesh.coordination.Instance;
+import io.tcpmesh.coordination.ServiceRegistry;
+import io.tcpmesh.coordination.VersionProvider;
+import io.tcpmesh.coordination.ZooKeeperConfig;
+import io.tcpmesh.coordination.ZooKeeperClients;
 import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.ExitCodes;
 import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
-import io.tcpmesh.coordination.bootstrap.ZooKeeperOptions;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import picocli.CommandLine.Command;

@@ -1,5 +1,10 @@
-package io.tcpmesh.coordination;
+package io.tcpmesh.coordination.cli;
 
+import io.tcpmesh.coordination.Registration;
+import io.tcpmesh.coordination.InstanceDetails;
+import io.tcpmesh.coordination.ServiceRegistry;
+import io.tcpmesh.coordination.ZooKeeperConfig;
+import io.tcpmesh.coordination.ZooKeeperClients;
 import io.tcpmesh.coordination.testing.Timing;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;

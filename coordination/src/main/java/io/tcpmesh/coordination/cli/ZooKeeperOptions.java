@@ -1,5 +1,6 @@
-package io.tcpmesh.coordination.bootstrap;
+package io.tcpmesh.coordination.cli;
 
+import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.ZooKeeperConfig;
 import picocli.CommandLine.Option;
 

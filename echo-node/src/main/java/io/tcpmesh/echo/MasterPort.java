@@ -2,7 +2,6 @@ package io.tcpmesh.echo;
 
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.server.MinaTcpServer;
-import io.tcpmesh.coordination.server.OneReadProcessor;
 import org.apache.mina.core.service.IoHandler;
 import org.apache.mina.core.service.SimpleIoProcessorPool;
 import org.apache.mina.core.session.IoSession;
@@ -23,6 +22,9 @@ import java.util.function.BooleanSupplier;
  * leadership; while another process still holds the port (the old leader going away) it retries with a
  * short backoff, for as long as this node leads. {@link #release} unbinds and closes every master-port
  * session. The bind loop never holds the lock while it sleeps, so a release is never kept waiting.
+ * Between bind and release, {@link MasterPortFence} and {@link FencedProcessor} check leadership (the
+ * lease) for every connection, message and write, so nothing is served after the lease lapsed even
+ * before the release has run.
  */
 final class MasterPort implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MasterPort.class);
@@ -43,8 +45,9 @@ final class MasterPort implements AutoCloseable {
         this.node = node;
         this.address = address;
         this.leading = leading;
-        this.processors = new SimpleIoProcessorPool<>(OneReadProcessor.class, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        this.processors = new SimpleIoProcessorPool<>(FencedProcessor.class, Math.max(1, Runtime.getRuntime().availableProcessors()));
         this.acceptor = new NioSocketAcceptor(processors);
+        acceptor.getFilterChain().addFirst("fence", new MasterPortFence(node, leading));
         acceptor.setHandler(handler);
         acceptor.setReuseAddress(true);
         acceptor.setBacklog(1024);

@@ -2,24 +2,32 @@
 # Starts a one-machine tcpmesh cluster: an embedded ZooKeeper, 3 md5 nodes, 3 echo nodes, 2 numbers
 # servers, the storage collector and the proxy (7000 -> md5, 8000 -> echo, 7100 -> numbers).
 #
-# usage: dist/start-cluster.sh [--zk HOST:PORT[,...]] [--port-offset N] [--run-dir DIR] [--no-build]
+# usage: dist/start-cluster.sh [--zk HOST:PORT[,...] | --zk-servers N] [--port-offset N] [--run-dir DIR] [--no-build]
 #   --zk HOST:PORT,...  use this ZooKeeper ensemble and start none
+#   --zk-servers N      start an ensemble of N members (1 = standalone, the default; 3 or 5): client ports
+#                       2181.. , peer ports 2888.. , election ports 3888.. (each plus the offset)
 #   --port-offset N     add N to every port, to run a second cluster beside the default one
 #   --run-dir DIR       logs, pids and data go here (default: dist/run)
 #   --no-build          never run Maven, even when the jars are missing
-# Environment: TCPMESH_PORT_OFFSET, TCPMESH_RUN_DIR, TCPMESH_ZK, TCPMESH_HEAP (-Xmx per process, 256m).
+# Environment: TCPMESH_PORT_OFFSET, TCPMESH_RUN_DIR, TCPMESH_ZK, TCPMESH_ZK_SERVERS, TCPMESH_HEAP (-Xmx per process, 256m).
 set -euo pipefail
 build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --zk) [ $# -ge 2 ] || { echo "start-cluster.sh: --zk needs HOST:PORT[,...]" >&2; exit 2; }; export TCPMESH_ZK="$2"; shift 2 ;;
+    --zk-servers) [[ "${2:-}" =~ ^[1-9]$ ]] || { echo "start-cluster.sh: --zk-servers needs a member count, 1 to 9 (3 or 5 survive losing members)" >&2; exit 2; }
+      export TCPMESH_ZK_SERVERS="$2"; shift 2 ;;
     --port-offset) [ $# -ge 2 ] || { echo "start-cluster.sh: --port-offset needs a number" >&2; exit 2; }; export TCPMESH_PORT_OFFSET="$2"; shift 2 ;;
     --run-dir) [ $# -ge 2 ] || { echo "start-cluster.sh: --run-dir needs a folder" >&2; exit 2; }; export TCPMESH_RUN_DIR="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "start-cluster.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
+if [ -n "${TCPMESH_ZK:-}" ] && [ "${TCPMESH_ZK_SERVERS:-1}" != 1 ]; then
+  echo "start-cluster.sh: --zk (an existing ensemble) and --zk-servers (start one) exclude each other" >&2
+  exit 2
+fi
 # shellcheck source=bin/cluster-env.sh
 . "$(cd "$(dirname "$0")" && pwd)/bin/cluster-env.sh"
 load_ports
@@ -53,7 +61,8 @@ own_zk=1
 [ -n "${TCPMESH_ZK:-}" ] && own_zk=0
 ports=("$MD5_PROXY_PORT" "${MD5_PORTS[@]}" "$ECHO_PROXY_PORT" "$ECHO_MASTER_PORT" "${ECHO_PORTS[@]}"
        "$NUMBERS_PROXY_PORT" "${NUMBERS_PORTS[@]}" "$COLLECTOR_PORT" "$ADMIN_PORT")
-[ "$own_zk" = 1 ] && ports+=("$ZK_PORT")
+[ "$own_zk" = 1 ] && ports+=("${ZK_PORTS[@]}")
+[ "$own_zk" = 1 ] && [ "$ZK_SERVERS" -gt 1 ] && ports+=("${ZK_PEER_PORTS[@]}" "${ZK_ELECTION_PORTS[@]}")
 taken=()
 for p in "${ports[@]}"; do port_open "$p" && taken+=("$p"); done
 if [ ${#taken[@]} -gt 0 ]; then
@@ -88,21 +97,36 @@ fail() { # MESSAGE [SERVICE...]: the log tails of processes that exited or of th
   exit 1
 }
 
-# 4. ZooKeeper
-if [ "$own_zk" = 1 ]; then
-  zk="127.0.0.1:$ZK_PORT"
-  start zookeeper "$tcpmesh_java" io.tcpmesh.coordination.cli.ZooKeeperCommand --port "$ZK_PORT" --bind 127.0.0.1 --data-dir "$run_dir/zookeeper-data"
+# 4. ZooKeeper: standalone, or an ensemble of $ZK_SERVERS members on loopback
+await_zk() { # NAME PORT
   for _ in $(seq 1 150); do
-    port_open "$ZK_PORT" && break
-    pid_alive "$(pid_of zookeeper)" || fail "ZooKeeper exited"
+    port_open "$2" && return 0
+    pid_alive "$(pid_of "$1")" || fail "$1 exited"
     sleep 0.2
   done
-  port_open "$ZK_PORT" || fail "ZooKeeper did not open port $ZK_PORT within 30 s"
+  fail "$1 did not open port $2 within 30 s"
+}
+if [ "$own_zk" = 1 ] && [ "$ZK_SERVERS" = 1 ]; then
+  zk="127.0.0.1:$ZK_PORT"
+  start zookeeper "$tcpmesh_java" io.tcpmesh.coordination.cli.ZooKeeperCommand --port "$ZK_PORT" --bind 127.0.0.1 --data-dir "$run_dir/zookeeper-data"
+  await_zk zookeeper "$ZK_PORT"
+elif [ "$own_zk" = 1 ]; then
+  members=""
+  zk=""
+  for i in $(seq 1 "$ZK_SERVERS"); do
+    members="$members${members:+,}127.0.0.1:${ZK_PEER_PORTS[$((i - 1))]}:${ZK_ELECTION_PORTS[$((i - 1))]}"
+    zk="$zk${zk:+,}127.0.0.1:${ZK_PORTS[$((i - 1))]}"
+  done
+  for i in $(seq 1 "$ZK_SERVERS"); do
+    start "zookeeper-$i" "$tcpmesh_java" io.tcpmesh.coordination.cli.ZooKeeperCommand --id "$i" --members "$members" \
+      --port "${ZK_PORTS[$((i - 1))]}" --bind 127.0.0.1 --data-dir "$run_dir/zookeeper-$i-data"
+  done
+  for i in $(seq 1 "$ZK_SERVERS"); do await_zk "zookeeper-$i" "${ZK_PORTS[$((i - 1))]}"; done
 else
   zk="$TCPMESH_ZK"
 fi
 echo "$zk" >"$run_dir/zk"
-echo "TCPMESH_PORT_OFFSET=${TCPMESH_PORT_OFFSET:-0}" >"$run_dir/cluster.env"
+printf 'TCPMESH_PORT_OFFSET=%s\nTCPMESH_ZK_SERVERS=%s\n' "${TCPMESH_PORT_OFFSET:-0}" "$ZK_SERVERS" >"$run_dir/cluster.env"
 
 # 5. the services
 for p in "${MD5_PORTS[@]}"; do

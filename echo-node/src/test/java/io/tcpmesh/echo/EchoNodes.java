@@ -19,12 +19,21 @@ import java.util.Optional;
 final class EchoNodes implements AutoCloseable {
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(2);
 
-    private final TestZooKeeper zk;
+    private final String connectString;
+    private final String root;
+    private final Duration sessionTimeout;
     private final int masterPort;
     private final List<RunningService> nodes = new ArrayList<>();
 
     EchoNodes(TestZooKeeper zk) throws IOException {
-        this.zk = zk;
+        this(zk.connectString(), zk.root(), SESSION_TIMEOUT);
+    }
+
+    /** Nodes of another ZooKeeper (an ensemble), with the given session timeout. */
+    EchoNodes(String connectString, String root, Duration sessionTimeout) throws IOException {
+        this.connectString = connectString;
+        this.root = root;
+        this.sessionTimeout = sessionTimeout;
         this.masterPort = freePort();
     }
 
@@ -54,8 +63,8 @@ final class EchoNodes implements AutoCloseable {
     }
 
     RunningService start(EchoConfig config) throws Exception {
-        ServiceOptions options = new ServiceOptions(nodePort()).zk(zk.connectString()).zkRoot(zk.root())
-                .zkSessionTimeout(SESSION_TIMEOUT).bind("127.0.0.1").drainTimeout(Duration.ofMillis(200));
+        ServiceOptions options = new ServiceOptions(nodePort()).zk(connectString).zkRoot(root)
+                .zkSessionTimeout(sessionTimeout).bind("127.0.0.1").drainTimeout(Duration.ofMillis(200));
         RunningService node = ServiceLauncher.start("echo", options, new EchoModule(config));
         nodes.add(node);
         return node;

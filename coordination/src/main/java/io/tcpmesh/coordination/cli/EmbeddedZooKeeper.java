@@ -76,11 +76,16 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         return this;
     }
 
-    private ServerConfig config() throws IOException {
+    /**
+     * What every tcpmesh ZooKeeper server is given: data folder, client address, tick, no connection
+     * limits, the admin HTTP server off, and the four-letter words {@code ruok, stat, srvr, mntr, cons}
+     * (status.sh reads each member's role with {@code srvr}).
+     */
+    static Properties serverProperties(Path dataDir, String bindAddress, int clientPort, Duration tick) {
         Properties p = new Properties();
         p.setProperty("dataDir", dataDir.toAbsolutePath().toString());
         p.setProperty("clientPortAddress", bindAddress);
-        p.setProperty("clientPort", Integer.toString(requestedPort));
+        p.setProperty("clientPort", Integer.toString(clientPort));
         p.setProperty("tickTime", Long.toString(tick.toMillis()));
         p.setProperty("maxClientCnxns", "0");
         p.setProperty("maxCnxns", "0");
@@ -88,6 +93,11 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         p.setProperty("4lw.commands.whitelist", "ruok,stat,srvr,mntr,cons");
         p.setProperty("autopurge.snapRetainCount", "3");
         p.setProperty("autopurge.purgeInterval", "1");
+        return p;
+    }
+
+    private ServerConfig config() throws IOException {
+        Properties p = serverProperties(dataDir, bindAddress, requestedPort, tick);
         QuorumPeerConfig quorum = new QuorumPeerConfig();
         try {
             quorum.parseProperties(p);

@@ -80,6 +80,8 @@ public final class LeaderElection implements Closeable {
     private final CuratorListener rawListener = this::rawEvent;
     /** When the confirmation in flight was sent (lease clock), or 0 when none is. */
     private final AtomicLong probeSentAt = new AtomicLong();
+    /** The send time of the confirmation whose silence made us drop the connection (timer thread only). */
+    private long silentProbeDropped;
     private boolean reported; // only touched on the callback thread
 
     public LeaderElection(CuratorFramework client, String name, String participantId, Listener listener) {
@@ -190,9 +192,36 @@ public final class LeaderElection implements Closeable {
             return; // renewed less than one interval ago
         }
         if (sent != 0 && lease.now() - sent < Lease.length(timeout).toNanos()) {
+            moveOnIfSilent(sent, timeout);
             return; // one confirmation in flight, not yet overdue
         }
         confirm();
+    }
+
+    /**
+     * A confirmation unanswered for two renewal intervals while the client still believes it is
+     * connected means the server it talks to is cut off or stuck. ZooKeeper's client would notice only
+     * after its read timeout (two thirds of the session), after the lease; so the connection is dropped
+     * now ({@code Testable.closeSocket}, public in ZooKeeper's client) and the client moves to the
+     * next member of the ensemble in the same session. Liveness only: the lease still extends only
+     * on an answer.
+     */
+    private void moveOnIfSilent(long sent, int timeout) {
+        if (lease.now() - sent < 2 * Lease.renewEvery(timeout).toNanos() || silentProbeDropped == sent) {
+            return;
+        }
+        try {
+            String servers = client.getZookeeperClient().getCurrentConnectionString();
+            if (servers == null || !servers.contains(",") || !client.getZookeeperClient().isConnected()) {
+                return;
+            }
+            silentProbeDropped = sent;
+            log.warn("election {}: ZooKeeper server silent for {} ms; moving to another member", name,
+                    (lease.now() - sent) / 1_000_000);
+            client.getZookeeperClient().getZooKeeper().getTestable().closeSocket();
+        } catch (Exception e) {
+            log.debug("election {}: could not drop the silent connection: {}", name, e.toString());
+        }
     }
 
     /** Our latch node, if it has been first in line (a node once first stays first while it exists). */

@@ -2,7 +2,7 @@
 # A tcpmesh cluster spread over Linux network namespaces, one per "host", joined by a bridge: each
 # process binds and advertises its own host's address, exactly as on separate machines.
 #
-# usage: dist/netns-cluster.sh up|check|partition HOST|heal HOST|leader|down [--run-dir DIR]
+# usage: dist/netns-cluster.sh up|check|partition HOST|heal HOST|leader|registered SERVICE|down [--run-dir DIR]
 #   up              create the hosts and start 3 ZooKeeper members, 2 md5 nodes, 2 echo nodes, a
 #                   numbers server and the proxy, each on its own host; waits until all registered
 #   check           from the client host: md5 and echo through the proxy, the echo master port,
@@ -10,6 +10,7 @@
 #   partition HOST  cut HOST off the network (its port on the bridge goes down)
 #   heal HOST       connect HOST again
 #   leader          print the host of the echo leader and of the ZooKeeper leader
+#   registered SVC  print the instances of service SVC (md5, echo, numbers, proxy) in ZooKeeper
 #   down            stop every process and delete every namespace
 # Hosts (all in 10.213.0.0/24): zk1 .11, zk2 .12, zk3 .13, md5a .21, md5b .22, echo1 .31, echo2 .32,
 # numbers .41, proxy .50, client .100. The bridge lives in a namespace of its own; nothing is added
@@ -18,11 +19,11 @@
 # tm), TCPMESH_RUN_DIR (default /tmp/tcpmesh-netns), TCPMESH_HEAP (default 128m),
 # TCPMESH_ZK_SESSION_TIMEOUT (default 5s).
 set -euo pipefail
-usage() { sed -n '5,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '5,22p' "$0" | sed 's/^# \{0,1\}//'; }
 cmd="${1:-}"; [ $# -gt 0 ] && shift
 host_arg=""
 case "$cmd" in
-  partition|heal) host_arg="${1:-}"; [ -n "$host_arg" ] || { echo "netns-cluster.sh: $cmd needs a HOST (try --help)" >&2; exit 2; }; shift ;;
+  partition|heal|registered) host_arg="${1:-}"; [ -n "$host_arg" ] || { echo "netns-cluster.sh: $cmd needs an argument (try --help)" >&2; exit 2; }; shift ;;
   up|check|down|leader) ;;
   -h|--help) usage; exit 0 ;;
   *) echo "netns-cluster.sh: unknown command '${cmd}' (try --help)" >&2; exit 2 ;;
@@ -204,5 +205,7 @@ case "$cmd" in
   partition) link "$host_arg" down; echo "partitioned $host_arg (${addr[$host_arg]})" ;;
   heal) link "$host_arg" up; echo "healed $host_arg (${addr[$host_arg]})" ;;
   leader) echo "echo leader: $(echo_leader_host)"; echo "zookeeper leader: $(zk_leader_host)" ;;
+  registered) [[ "$host_arg" =~ ^[a-z0-9-]+$ ]] || { echo "netns-cluster.sh: '$host_arg' is not a service name" >&2; exit 2; }
+    JAVA_OPTS="-Dorg.slf4j.simpleLogger.defaultLogLevel=warn" on client "$dist/zkcli.sh" --zk "$zk" ls "/tcpmesh/services/$host_arg" 2>/dev/null | grep '^\[' | tail -1 ;;
   down) down ;;
 esac

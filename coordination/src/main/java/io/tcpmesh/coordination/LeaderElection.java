@@ -80,8 +80,12 @@ public final class LeaderElection implements Closeable {
     private final CuratorListener rawListener = this::rawEvent;
     /** When the confirmation in flight was sent (lease clock), or 0 when none is. */
     private final AtomicLong probeSentAt = new AtomicLong();
+    private static final long TIMER_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** The send time of the confirmation whose silence made us drop the connection (timer thread only). */
     private long silentProbeDropped;
+    /** When the timer last ran, and when it last found it had not run for a while (timer thread only). */
+    private long lastTimerRun = System.nanoTime();
+    private long awokeAt = lastTimerRun;
     private boolean reported; // only touched on the callback thread
 
     public LeaderElection(CuratorFramework client, String name, String participantId, Listener listener) {
@@ -118,7 +122,7 @@ public final class LeaderElection implements Closeable {
         } catch (Exception e) {
             throw new IllegalStateException("could not start election " + name, e);
         }
-        timer.scheduleWithFixedDelay(this::confirmIfFirst, 0, 50, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::confirmIfFirst, 0, TIMER_PERIOD_NANOS, TimeUnit.NANOSECONDS);
         callbacks.execute(this::reconcile);
     }
 
@@ -178,6 +182,11 @@ public final class LeaderElection implements Closeable {
 
     /** On the timer: renews the lease when it is due, while our node was first in line. */
     private void confirmIfFirst() {
+        long now = lease.now();
+        if (now - lastTimerRun > 4 * TIMER_PERIOD_NANOS) {
+            awokeAt = now; // this process was frozen or starved: silence before now proves nothing
+        }
+        lastTimerRun = now;
         String path = firstInLine();
         if (path == null) {
             return;
@@ -203,11 +212,13 @@ public final class LeaderElection implements Closeable {
      * connected means the server it talks to is cut off or stuck. ZooKeeper's client would notice only
      * after its read timeout (two thirds of the session), after the lease; so the connection is dropped
      * now ({@code Testable.closeSocket}, public in ZooKeeper's client) and the client moves to the
-     * next member of the ensemble in the same session. Liveness only: the lease still extends only
-     * on an answer.
+     * next member of the ensemble in the same session. Silence is counted only while this process ran:
+     * after a freeze, an answer may be waiting in the socket unread. Liveness only: the lease still
+     * extends only on an answer.
      */
     private void moveOnIfSilent(long sent, int timeout) {
-        if (lease.now() - sent < 2 * Lease.renewEvery(timeout).toNanos() || silentProbeDropped == sent) {
+        long silentSince = Math.max(sent, awokeAt);
+        if (lease.now() - silentSince < 2 * Lease.renewEvery(timeout).toNanos() || silentProbeDropped == sent) {
             return;
         }
         try {

@@ -137,8 +137,8 @@ public final class QuorumMember implements AutoCloseable {
         p.setProperty("initLimit", "20");
         // a follower cut off from the leader stops serving after syncLimit ticks (1 s with the 500 ms tick)
         p.setProperty("syncLimit", "2");
-        p.setProperty("standaloneEnabled", "false");
-        p.setProperty("reconfigEnabled", "false");
+        // standaloneEnabled and reconfigEnabled stay at their defaults: QuorumPeerConfig keeps them in
+        // static fields, so setting them would change every other ZooKeeper server in this JVM
         for (int i = 0; i < members.size(); i++) {
             p.setProperty("server." + (i + 1), members.get(i).toString());
         }

@@ -34,19 +34,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its leader with no gap, and every node stays registered exactly once.
  */
 class EchoEnsembleIT {
-    private static final Duration SESSION = Duration.ofSeconds(5); // the tcpmesh default
+    /** The tcpmesh default, stretched with -Dtcpmesh.timing up to ZooKeeper's 20 ticks: the lease is half of it. */
+    private static final Duration SESSION = min(Timing.scaled(Duration.ofSeconds(5)), Duration.ofMillis(20L * TestZooKeeper.TICK_MILLIS));
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
 
     @Test
     void losingAMemberCostsTheMasterPortNothing() throws Exception {
         List<InstanceSpec> specs = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        // five members, so that two can be killed without a restart: a killed member's port may be
+        // taken by then, and a test server that cannot bind ends the JVM
+        for (int i = 0; i < 5; i++) {
             specs.add(new InstanceSpec(null, -1, -1, -1, true, -1, TestZooKeeper.TICK_MILLIS, -1));
         }
         try (TestingCluster cluster = new TestingCluster(specs)) {
             cluster.start();
             String root = "/tcpmesh-ensemble";
             try (EchoNodes nodes = new EchoNodes(cluster.getConnectString(), root, SESSION);
-                 CuratorFramework observer = ZooKeeperClients.start(ZooKeeperConfig.of(cluster.getConnectString(), root))) {
+                 CuratorFramework observer = ZooKeeperClients.start(ZooKeeperConfig.of(cluster.getConnectString(), root).withSessionTimeout(SESSION))) {
                 nodes.startMany(3);
                 RunningService leader = Timing.await("one node serving the master port", Duration.ofSeconds(30),
                         nodes::onlyServing, Optional::isPresent).get();
@@ -60,7 +67,7 @@ class EchoEnsembleIT {
                     for (int kill = 0; kill < 2; kill++) {
                         InstanceSpec member = kill == 0
                                 ? cluster.findConnectionInstance(leaderClient.getZookeeperClient().getZooKeeper())
-                                : quorumLeader(cluster);
+                                : Timing.await("a quorum leader", Duration.ofSeconds(20), () -> quorumLeader(cluster), Optional::isPresent).get();
                         cluster.killServer(member);
                         long reconnected = 0;
                         long deadline = System.nanoTime() + Timing.seconds(20).toNanos();
@@ -76,8 +83,6 @@ class EchoEnsembleIT {
                         }
                         Timing.await("every node registered exactly once", Duration.ofSeconds(20),
                                 () -> registrations(observer), r -> r.equals(registered));
-                        cluster.restartServer(member);
-                        Timing.await("the member back", Duration.ofSeconds(30), () -> inQuorum(cluster) == 3);
                     }
                     long before = load.echoes.get();
                     Timing.await("load still echoed", Duration.ofSeconds(5), () -> load.echoes.get() > before);
@@ -97,15 +102,10 @@ class EchoEnsembleIT {
         }
     }
 
-    private static InstanceSpec quorumLeader(TestingCluster cluster) {
+    private static Optional<InstanceSpec> quorumLeader(TestingCluster cluster) {
         return cluster.getInstances().stream()
                 .filter(s -> EmbeddedZooKeeper.mode("127.0.0.1", s.getPort(), Duration.ofSeconds(2)).equals(Optional.of("leader")))
-                .findFirst().orElseThrow();
-    }
-
-    private static long inQuorum(TestingCluster cluster) {
-        return cluster.getInstances().stream().map(s -> EmbeddedZooKeeper.mode("127.0.0.1", s.getPort(), Duration.ofSeconds(2)))
-                .filter(m -> m.equals(Optional.of("leader")) || m.equals(Optional.of("follower"))).count();
+                .findFirst();
     }
 
     private static boolean connectedElsewhere(TestingCluster cluster, CuratorFramework client, InstanceSpec dead) {

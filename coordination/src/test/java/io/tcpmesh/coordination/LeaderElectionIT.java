@@ -112,12 +112,8 @@ class LeaderElectionIT {
 
     @Test
     void killingTheMembersTheLeaderUsesKeepsTheSameLeaderWithoutAGap() throws Exception {
-        List<InstanceSpec> specs = new ArrayList<>();
-        // five members, so that two can be killed without a restart: a killed member's port may be
-        // taken by then, and a test server that cannot bind ends the JVM
-        for (int i = 0; i < 5; i++) {
-            specs.add(new InstanceSpec(null, -1, -1, -1, true, -1, TestZooKeeper.TICK_MILLIS, -1));
-        }
+        // five members, so that two can be killed without a restart; ports below the ephemeral range
+        List<InstanceSpec> specs = TestZooKeeper.clusterSpecs(5);
         try (TestingCluster cluster = new TestingCluster(specs)) {
             cluster.start();
             // 5 s, the tcpmesh default (stretched with -Dtcpmesh.timing, at most ZooKeeper's 20 ticks): the

@@ -7,7 +7,6 @@ import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
 import org.apache.curator.x.discovery.ServiceInstance;
 import org.apache.curator.x.discovery.UriSpec;
-import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +49,7 @@ public final class ServiceRegistry implements Closeable {
         this.discovery = ServiceDiscoveryBuilder.builder(InstanceDetails.class)
                 .client(client)
                 .basePath(SERVICES_PATH)
-                .serializer(new JsonInstanceSerializer<>(InstanceDetails.class, false))
+                .serializer(new CheckedInstanceSerializer())
                 .build();
         this.registrar = Executors.newSingleThreadExecutor(r -> daemon(r, "zk-registrar"));
     }

@@ -122,9 +122,13 @@ public final class ServiceWatch implements Closeable {
         return initialised;
     }
 
-    /** Every instance ZooKeeper lists, including those reported failing, sorted by id. */
+    /**
+     * Every instance ZooKeeper lists, including those reported failing, sorted by id; a registration that
+     * does not parse is left out (with one warning when it is read).
+     */
     public List<Instance> allInstances() {
         return cache.getInstances().stream()
+                .filter(CheckedInstanceSerializer::isValid)
                 .map(Instance::of)
                 .sorted(Comparator.comparing(Instance::id))
                 .toList();

@@ -4,13 +4,15 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.tcpmesh.coordination.ServiceRegistry;
+import io.tcpmesh.coordination.ZooKeeperAccess;
 import io.tcpmesh.coordination.ZooKeeperClients;
 import io.tcpmesh.coordination.ZooKeeperConfig;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
  * Binds what every service shares: its {@link ServiceOptions}, its {@link Node}, the ZooKeeper
- * configuration, a started Curator client and a started {@link ServiceRegistry}. The launcher closes
+ * configuration, a started Curator client (whose access {@link ZooKeeperAccess#prepare} checked: a wrong
+ * {@code --zk-auth} secret fails the start) and a started {@link ServiceRegistry}. The launcher closes
  * the registry and the client after the service.
  */
 public final class CoordinationModule extends AbstractModule {
@@ -31,8 +33,15 @@ public final class CoordinationModule extends AbstractModule {
 
     @Provides
     @Singleton
-    CuratorFramework curator(ZooKeeperConfig config) {
-        return ZooKeeperClients.start(config);
+    CuratorFramework curator(ZooKeeperConfig config) throws Exception {
+        CuratorFramework client = ZooKeeperClients.start(config);
+        try {
+            ZooKeeperAccess.prepare(client, config);
+        } catch (Exception e) {
+            client.close();
+            throw e;
+        }
+        return client;
     }
 
     @Provides

@@ -1,11 +1,13 @@
 package io.tcpmesh.coordination.bootstrap;
 
+import io.tcpmesh.coordination.ZooKeeperAuth;
 import io.tcpmesh.coordination.ZooKeeperConfig;
 import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -23,6 +25,9 @@ public final class ServiceOptions {
     @Option(names = "--zk-session-timeout", paramLabel = "DURATION", converter = Durations.class,
             description = "ZooKeeper session timeout (default: 5s); a dead node leaves ZooKeeper this long after it dies.")
     Duration zkSessionTimeout = ZooKeeperConfig.DEFAULT_SESSION_TIMEOUT;
+
+    @Option(names = "--zk-auth", paramLabel = "FILE", defaultValue = "${env:" + ZooKeeperAuth.ENV + "}", description = ZooKeeperAuth.OPTION_HELP)
+    Path zkAuth;
 
     @Option(names = "--port", paramLabel = "PORT", description = "TCP port to serve on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -67,8 +72,9 @@ public final class ServiceOptions {
         return this;
     }
 
+    /** The ZooKeeper configuration; reads the {@code --zk-auth} file, and throws naming it when that fails. */
     public ZooKeeperConfig zooKeeper() {
-        return ZooKeeperConfig.of(zk, zkRoot).withSessionTimeout(zkSessionTimeout);
+        return ZooKeeperConfig.of(zk, zkRoot).withSessionTimeout(zkSessionTimeout).withAuth(ZooKeeperAuth.readIfGiven(zkAuth));
     }
 
     public int port() {
@@ -114,6 +120,11 @@ public final class ServiceOptions {
 
     public ServiceOptions zkSessionTimeout(Duration timeout) {
         this.zkSessionTimeout = timeout;
+        return this;
+    }
+
+    public ServiceOptions zkAuth(Path secretFile) {
+        this.zkAuth = secretFile;
         return this;
     }
 

@@ -15,6 +15,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -140,7 +142,8 @@ public final class ZooKeeperAuth {
 
     /** The ACL of every node tcpmesh creates: this identity all permissions, everyone else read. */
     public List<ACL> acl() {
-        return List.of(new ACL(ZooDefs.Perms.ALL, id()), new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+        // not List.of: ZooKeeper asks the list whether it contains null, which List.of answers with an exception
+        return Collections.unmodifiableList(Arrays.asList(new ACL(ZooDefs.Perms.ALL, id()), new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
     }
 
     @Override

@@ -6,12 +6,15 @@ import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 import com.google.inject.Stage;
+import com.google.inject.spi.Message;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -106,9 +109,17 @@ public final class ServiceLauncher {
     }
 
     private static Exception unwrap(RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IllegalArgumentException || t instanceof BindException) {
-                return (Exception) t;
+        List<Throwable> causes = new ArrayList<>();
+        causes.add(e);
+        // with several errors (one failed provider and those that needed it) Guice has no single cause
+        Collection<Message> messages = e instanceof CreationException c ? c.getErrorMessages()
+                : ((ProvisionException) e).getErrorMessages();
+        messages.stream().map(Message::getCause).filter(Objects::nonNull).forEach(causes::add);
+        for (Throwable cause : causes) {
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                if (t instanceof IllegalArgumentException || t instanceof BindException) {
+                    return (Exception) t;
+                }
             }
         }
         return e;

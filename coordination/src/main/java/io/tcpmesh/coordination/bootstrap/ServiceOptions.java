@@ -28,6 +28,7 @@ public final class ServiceOptions {
 
     @Option(names = "--zk-auth", paramLabel = "FILE", defaultValue = "${env:" + ZooKeeperAuth.ENV + "}", description = ZooKeeperAuth.OPTION_HELP)
     Path zkAuth;
+    private ZooKeeperAuth auth; // read once
 
     @Option(names = "--port", paramLabel = "PORT", description = "TCP port to serve on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -74,7 +75,17 @@ public final class ServiceOptions {
 
     /** The ZooKeeper configuration; reads the {@code --zk-auth} file, and throws naming it when that fails. */
     public ZooKeeperConfig zooKeeper() {
-        return ZooKeeperConfig.of(zk, zkRoot).withSessionTimeout(zkSessionTimeout).withAuth(ZooKeeperAuth.readIfGiven(zkAuth));
+        return ZooKeeperConfig.of(zk, zkRoot).withSessionTimeout(zkSessionTimeout).withAuth(auth());
+    }
+
+    private ZooKeeperAuth auth() {
+        if (zkAuth == null) {
+            return null;
+        }
+        if (auth == null || !auth.file().equals(zkAuth)) {
+            auth = ZooKeeperAuth.read(zkAuth);
+        }
+        return auth;
     }
 
     public int port() {

@@ -99,7 +99,7 @@ public final class ServiceRegistry implements Closeable {
      */
     public ServiceWatch watch(String service) {
         requireStarted();
-        ServiceWatch watch = new ServiceWatch(service, discovery.serviceCacheBuilder().name(service).build());
+        ServiceWatch watch = new ServiceWatch(service, () -> discovery.serviceCacheBuilder().name(service).build());
         synchronized (children) {
             children.add(watch);
         }

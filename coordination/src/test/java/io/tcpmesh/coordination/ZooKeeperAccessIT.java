@@ -176,6 +176,18 @@ class ZooKeeperAccessIT {
         client.setData().forPath("/config", "written after the expiry".getBytes());
     }
 
+    @Test
+    void aWatchWithoutTheSecretWaitsForTheServiceFolderItMayNotCreate() throws Exception {
+        CuratorFramework client = secured(secret("zk-auth", "0123456789abcdef0123456789abcdef"));
+        ServiceWatch watch = zk.track(new ServiceRegistry(zk.newClient()).start()).watch("md5");
+        Timing.holdsFor("nothing listed while no md5 registered", Duration.ofMillis(500), () -> watch.instances().isEmpty());
+
+        zk.track(new ServiceRegistry(client).start()).register("md5", "md5-1", "127.0.0.1", 7001, details("md5-1"));
+
+        Timing.await("the reader sees md5-1", Duration.ofSeconds(15), () -> watch.instances().size() == 1);
+        assertThat(watch.isInitialised()).isTrue();
+    }
+
     private static void assertNoAuth(ThrowingRunnable write) {
         assertThatThrownBy(write::run).isInstanceOf(KeeperException.NoAuthException.class);
     }

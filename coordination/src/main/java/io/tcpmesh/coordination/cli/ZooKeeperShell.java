@@ -1,34 +1,35 @@
 package io.tcpmesh.coordination.cli;
 
 import io.tcpmesh.coordination.ZooKeeperAuth;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeperMain;
-import org.apache.zookeeper.admin.ZooKeeperAdmin;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 
 /**
- * {@code dist/zkcli.sh --write}: ZooKeeper's own command line ({@link ZooKeeperMain}) on a session that is
- * authenticated with the tcpmesh secret, read from a file, so that it may change tcpmesh nodes. The secret
- * never appears on a command line or in the output.
+ * {@code dist/zkcli.sh --write}: ZooKeeper's own command line ({@link ZooKeeperMain}), with the same
+ * arguments, on a session authenticated with the tcpmesh secret read from a file, so that it may change
+ * tcpmesh nodes. The secret never appears on a command line or in the output.
  *
- * <p>Arguments: {@code --zk-auth FILE -server HOST:PORT[,...] [COMMAND ARGS...]}; without a command it
- * reads commands from standard input, one a line. Exit code: that of the last command (0 when it worked).
+ * <p>Arguments: {@code --zk-auth FILE}, then ZooKeeperMain's own ({@code -server HOST:PORT[,...]
+ * [COMMAND ARGS...]}); without a command it reads commands from standard input, one a line. Exit code:
+ * that of the last command (0 when it worked), 2 for a bad secret file.
  */
 public final class ZooKeeperShell extends ZooKeeperMain {
-    private static final int TIMEOUT_MS = 30_000;
+    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("-server", "-timeout", "-client-configuration");
+    private static final Set<String> FLAGS = Set.of("-r", "-waitforconnection", "-secure");
 
-    private ZooKeeperShell(ZooKeeperAdmin zk) {
-        super(zk);
+    /** Static because ZooKeeperMain connects from its constructor, before this class's fields exist. */
+    private static volatile ZooKeeperAuth auth;
+
+    private ZooKeeperShell(String[] args) throws IOException, InterruptedException {
+        super(args);
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
@@ -36,55 +37,34 @@ public final class ZooKeeperShell extends ZooKeeperMain {
     }
 
     static int run(String[] args) throws IOException, InterruptedException {
-        List<String> rest = new ArrayList<>(Arrays.asList(args));
-        String authFile = null;
-        String server = null;
-        while (rest.size() >= 2 && (rest.get(0).equals("--zk-auth") || rest.get(0).equals("-server"))) {
-            String name = rest.remove(0);
-            String value = rest.remove(0);
-            if (name.equals("--zk-auth")) {
-                authFile = value;
-            } else {
-                server = value;
-            }
-        }
-        if (authFile == null || server == null) {
+        if (args.length < 2 || !args[0].equals("--zk-auth")) {
             System.err.println("usage: ZooKeeperShell --zk-auth FILE -server HOST:PORT[,...] [COMMAND ARGS...]");
             return 2;
         }
-        ZooKeeperAuth auth;
         try {
-            auth = ZooKeeperAuth.read(Path.of(authFile));
+            auth = ZooKeeperAuth.read(Path.of(args[1]));
         } catch (IllegalArgumentException e) {
             System.err.println("zkcli.sh: " + e.getMessage());
             return 2;
         }
-        CountDownLatch connected = new CountDownLatch(1);
-        Watcher watcher = event -> {
-            if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        };
-        ZooKeeperAdmin zk = new ZooKeeperAdmin(server, TIMEOUT_MS, watcher);
+        String[] rest = Arrays.copyOfRange(args, 2, args.length);
+        ZooKeeperShell shell = new ZooKeeperShell(rest);
         try {
-            zk.addAuthInfo("digest", auth.credentials());
-            if (!connected.await(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-                System.err.println("zkcli.sh: ZooKeeper " + server + " did not answer within " + TIMEOUT_MS / 1000 + " s");
-                return 1;
-            }
-            ZooKeeperShell shell = new ZooKeeperShell(zk);
-            return rest.isEmpty() ? shell.interactive() : shell.once(rest);
+            return hasCommand(Arrays.asList(rest)) ? shell.once() : shell.interactive();
         } finally {
-            zk.close();
+            shell.zk.close();
         }
     }
 
-    private int once(List<String> command) throws IOException, InterruptedException {
-        StringBuilder line = new StringBuilder();
-        for (String word : command) {
-            line.append(line.length() == 0 ? "" : " ").append(quote(word));
-        }
-        executeLine(line.toString());
+    /** Adds the digest credentials to every connection the CLI makes; ZooKeeper sends them at session start. */
+    @Override
+    protected void connectToZK(String newHost) throws InterruptedException, IOException {
+        super.connectToZK(newHost);
+        zk.addAuthInfo("digest", auth.credentials());
+    }
+
+    private int once() throws IOException, InterruptedException {
+        processCmd(cl);
         return exitCode;
     }
 
@@ -97,18 +77,16 @@ public final class ZooKeeperShell extends ZooKeeperMain {
         return exitCode;
     }
 
-    /** ZooKeeperMain splits a line at spaces, keeping text in '...' or "..." whole. */
-    private static String quote(String word) {
-        if (!word.isEmpty() && word.chars().noneMatch(c -> c == ' ' || c == '\t' || c == '"' || c == '\'')) {
-            return word;
+    /** As ZooKeeperMain parses its arguments: anything after its options is the command. */
+    static boolean hasCommand(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (OPTIONS_WITH_VALUE.contains(a)) {
+                i++;
+            } else if (!FLAGS.contains(a)) {
+                return true;
+            }
         }
-        if (!word.contains("'")) {
-            return "'" + word + "'";
-        }
-        if (!word.contains("\"")) {
-            return "\"" + word + "\"";
-        }
-        throw new IllegalArgumentException("an argument with spaces and both kinds of quotes cannot be passed to the ZooKeeper CLI: "
-                + word.length() + " characters starting " + word.substring(0, Math.min(20, word.length())));
+        return false;
     }
 }

@@ -18,6 +18,7 @@ import org.apache.curator.framework.CuratorFramework;
 public final class CoordinationModule extends AbstractModule {
     private final String service;
     private final ServiceOptions options;
+    private Exception curatorFailure;
 
     public CoordinationModule(String service, ServiceOptions options) {
         this.service = service;
@@ -34,11 +35,15 @@ public final class CoordinationModule extends AbstractModule {
     @Provides
     @Singleton
     CuratorFramework curator(ZooKeeperConfig config) throws Exception {
+        if (curatorFailure != null) {
+            throw curatorFailure; // Guice asks again for each binding that needs it: one connection, one message
+        }
         CuratorFramework client = ZooKeeperClients.start(config);
         try {
             ZooKeeperAccess.prepare(client, config);
         } catch (Exception e) {
             client.close();
+            curatorFailure = e;
             throw e;
         }
         return client;

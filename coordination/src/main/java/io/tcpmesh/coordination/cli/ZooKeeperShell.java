@@ -52,6 +52,7 @@ public final class ZooKeeperShell extends ZooKeeperMain {
         try {
             return hasCommand(Arrays.asList(rest)) ? shell.once() : shell.interactive();
         } finally {
+            shell.printWatches = false; // closing is no news for the user
             shell.zk.close();
         }
     }

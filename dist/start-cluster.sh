@@ -50,7 +50,7 @@ if [ ${#running[@]} -gt 0 ]; then
   exit 0
 fi
 
-# every process gets the cluster's ZooKeeper secret through TCPMESH_ZK_AUTH (see bin/cluster-env.sh)
+# every process gets the cluster's ZooKeeper secret: TCPMESH_ZK_AUTH (see bin/cluster-env.sh), and start() adds --zk-auth
 use_zk_auth
 
 # 3. every port free?
@@ -69,6 +69,9 @@ fi
 
 start() { # NAME ARGS...
   local name="$1"; shift
+  # the secret on every tcpmesh command line too (the path, not the secret), so a process restarted
+  # from its command line (dist/chaos) still writes with it
+  [[ "$name" == zookeeper* ]] || set -- "$@" --zk-auth "$TCPMESH_ZK_AUTH"
   # its own session, so closing the terminal does not stop it; not nohup, which would make the
   # process ignore SIGHUP, the proxy's reload signal
   setsid "$@" </dev/null >"$run_dir/logs/$name.log" 2>&1 &

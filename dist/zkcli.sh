@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
     --zk) [ $# -ge 2 ] || { echo "zkcli.sh: --zk needs host:port[,host:port...]" >&2; exit 2; }; zk="$2"; shift 2 ;;
     --write) auth="${TCPMESH_ZK_AUTH:-$run_dir/zk-auth}"; shift ;;
     --zk-auth) [ $# -ge 2 ] || { echo "zkcli.sh: --zk-auth needs a file" >&2; exit 2; }; auth="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '/^set -euo/q; 2,$p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) break ;;
   esac
 done

@@ -2,10 +2,9 @@ package io.tcpmesh.md5;
 
 import com.google.inject.Inject;
 import io.tcpmesh.coordination.bootstrap.Node;
+import io.tcpmesh.coordination.server.ReadThrottle;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.service.IoHandlerAdapter;
-import org.apache.mina.core.service.IoProcessor;
-import org.apache.mina.core.session.AbstractIoSession;
 import org.apache.mina.core.session.AttributeKey;
 import org.apache.mina.core.session.IdleStatus;
 import org.apache.mina.core.session.IoSession;
@@ -28,9 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Threading: MINA calls every method on the connection's NioProcessor thread, in order. With
  * {@link Hashing#IO} the digest is updated right there. With {@link Hashing#EXECUTOR} each buffer and
- * the final answer go, in order, to the connection's {@link SerialExecutor}; reading pauses while more than
- * {@code maxBacklog} bytes wait to be hashed. MINA's ExecutorFilter is not used because it does not carry
- * {@code inputClosed}, which would then overtake the buffers still queued.
+ * the final answer go, in order, to the connection's {@link SerialExecutor}; reading pauses (a
+ * {@link ReadThrottle}) while more than {@code maxBacklog} bytes wait to be hashed, and resumes at half of
+ * it. MINA's ExecutorFilter is not used because it does not carry {@code inputClosed}, which would then
+ * overtake the buffers still queued.
  */
 public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Md5Handler.class);
@@ -55,19 +55,22 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
     private static final class Connection {
         final StreamingMd5 md5 = new StreamingMd5();
         final SerialExecutor serial;
-        int backlog; // guarded by this
-        boolean paused; // guarded by this
+        final ReadThrottle throttle;
+        /** Bytes read but not yet hashed (executor mode). */
+        final AtomicLong backlog = new AtomicLong();
         volatile boolean admitted;
         volatile boolean finished;
 
-        Connection(SerialExecutor serial) {
+        Connection(SerialExecutor serial, ReadThrottle throttle) {
             this.serial = serial;
+            this.throttle = throttle;
         }
     }
 
     @Override
     public void sessionCreated(IoSession session) {
-        Connection c = new Connection(hashers == null ? null : new SerialExecutor(hashers));
+        Connection c = new Connection(hashers == null ? null : new SerialExecutor(hashers),
+                new ReadThrottle(session, config.maxBacklog(), config.maxBacklog() / 2));
         session.setAttribute(STATE, c);
         if (stats.open.incrementAndGet() > config.maxConnections()) {
             stats.open.decrementAndGet();
@@ -102,39 +105,13 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
             return;
         }
         int n = buffer.remaining();
-        synchronized (c) {
-            c.backlog += n;
-            if (c.backlog > config.maxBacklog() && !c.paused) {
-                c.paused = true;
-                session.suspendRead();
-            }
-        }
+        c.backlog.addAndGet(n);
+        c.throttle.queued(c.backlog::get);
         // MINA hands each read its own buffer, so it may be hashed later on another thread
         c.serial.execute(() -> {
             hash(c, buffer);
-            synchronized (c) {
-                c.backlog -= n;
-                if (c.paused && c.backlog <= config.maxBacklog() / 2) {
-                    c.paused = false;
-                    if (!c.finished) {
-                        resumeRead(session);
-                    }
-                }
-            }
+            c.throttle.drained(c.backlog.addAndGet(-n));
         });
-    }
-
-    /**
-     * MINA's resumeRead only changes the selection key's interest set; called off the I/O thread it takes
-     * effect at the processor's next select, up to a second later (measured: 1.5 MB/s). A flush request
-     * wakes the selector at once; with an empty write queue it writes nothing.
-     */
-    @SuppressWarnings("unchecked")
-    private static void resumeRead(IoSession session) {
-        session.resumeRead();
-        if (session instanceof AbstractIoSession s) {
-            ((IoProcessor<IoSession>) s.getProcessor()).flush(session);
-        }
     }
 
     private void hash(Connection c, IoBuffer buffer) {
@@ -148,7 +125,7 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
     public void inputClosed(IoSession session) {
         Connection c = connection(session);
         // the selector keeps reporting the closed input as readable until reads stop
-        session.suspendRead();
+        c.throttle.stop();
         if (c.finished) {
             return;
         }

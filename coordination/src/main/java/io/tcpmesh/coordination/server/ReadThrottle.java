@@ -1,0 +1,97 @@
+package io.tcpmesh.coordination.server;
+
+import org.apache.mina.core.session.IoSession;
+
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * Backpressure for one session: stops reading it while the bytes it has queued toward its peer (another
+ * session's write queue, a worker's backlog) are above a high water mark, and reads it again once they
+ * have fallen to the low water mark. MINA's write queue is unbounded; this is what bounds it.
+ *
+ * <p>Threading: {@link #queued} is called by whoever queues the reader's bytes, normally the reader's own
+ * I/O thread; {@link #drained} by whoever takes them off the queue, from any thread. The throttle's state
+ * and the session's read suspension change together, under the throttle's lock, so a resume from one
+ * thread cannot slip in between another thread's check and suspension. On sessions served by
+ * {@link OneReadProcessor} (every {@link MinaTcpServer}, and the proxy's processors) a resume from a foreign
+ * thread takes effect at once on the session's own I/O thread, not at the selector's next round.
+ *
+ * <p>Once {@link #stop()} is called (the peer half-closed, the session is done) reads stay suspended and
+ * later drains do not resume them.
+ */
+public final class ReadThrottle {
+    private final IoSession reader;
+    private final long highWater;
+    private final long lowWater;
+    private volatile boolean paused; // written under this
+    private boolean stopped; // guarded by this
+
+    /** Suspends reading {@code reader} above {@code highWater} queued bytes, resumes at {@code lowWater} or fewer. */
+    public ReadThrottle(IoSession reader, long highWater, long lowWater) {
+        this.reader = Objects.requireNonNull(reader, "reader cannot be null");
+        if (lowWater < 0 || lowWater >= highWater) {
+            throw new IllegalArgumentException("water marks must satisfy 0 <= low < high, got low " + lowWater + ", high " + highWater);
+        }
+        this.highWater = highWater;
+        this.lowWater = lowWater;
+    }
+
+    public long highWater() {
+        return highWater;
+    }
+
+    public long lowWater() {
+        return lowWater;
+    }
+
+    /**
+     * Bytes were queued; {@code level} reads how many are queued now. Above the high water mark reading is
+     * suspended, and the level is read once more: if the peer drained it in between, reading resumes at once.
+     * Returns whether reading is suspended.
+     */
+    public boolean queued(LongSupplier level) {
+        if (level.getAsLong() > highWater) {
+            pause();
+            drained(level.getAsLong());
+        }
+        return paused;
+    }
+
+    /** The peer took bytes; {@code level} is how many are still queued. At the low water mark or below, reading resumes. */
+    public void drained(long level) {
+        if (paused && level <= lowWater) {
+            resume();
+        }
+    }
+
+    /** Suspends reading regardless of the level (for a peer that is not there yet). */
+    public synchronized void pause() {
+        if (!paused && !stopped) {
+            paused = true;
+            reader.suspendRead();
+        }
+    }
+
+    /** Resumes reading regardless of the level, unless stopped. */
+    public synchronized void resume() {
+        if (paused && !stopped) {
+            paused = false;
+            if (!reader.isClosing()) {
+                reader.resumeRead();
+            }
+        }
+    }
+
+    /** Suspends reading for good: nothing more is to be read from this session. */
+    public synchronized void stop() {
+        stopped = true;
+        paused = false;
+        reader.suspendRead();
+    }
+
+    /** Whether reading is suspended by the water marks (not counting {@link #stop()}). */
+    public boolean isPaused() {
+        return paused;
+    }
+}

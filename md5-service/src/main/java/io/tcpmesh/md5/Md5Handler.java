@@ -1,6 +1,7 @@
 package io.tcpmesh.md5;
 
 import com.google.inject.Inject;
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.server.ReadThrottle;
 import org.apache.mina.core.buffer.IoBuffer;
@@ -17,7 +18,6 @@ import java.net.SocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -48,7 +48,7 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
         this.node = node;
         this.config = config;
         this.stats = stats;
-        this.hashers = config.hashing() == Hashing.EXECUTOR ? Executors.newFixedThreadPool(config.ioThreads(), new HasherThreads()) : null;
+        this.hashers = config.hashing() == Hashing.EXECUTOR ? Executors.newFixedThreadPool(config.ioThreads(), DaemonThreads.numbered("md5-hasher")) : null;
     }
 
     /** Per-connection state, a session attribute. */
@@ -199,17 +199,6 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
     public void close() {
         if (hashers != null) {
             hashers.shutdownNow();
-        }
-    }
-
-    private static final class HasherThreads implements java.util.concurrent.ThreadFactory {
-        private final AtomicInteger count = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "md5-hasher-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
         }
     }
 }

@@ -6,6 +6,7 @@ import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 import com.google.inject.Stage;
+import io.tcpmesh.coordination.DaemonThreads;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -74,7 +75,7 @@ public final class ServiceLauncher {
     /** A stop that outlasts its budget by far is stuck: the process must still end. */
     private static void haltIfStuck(RunningService running) {
         long budget = running.stopBudget().plusSeconds(15).toMillis();
-        Thread watchdog = new Thread(() -> {
+        DaemonThreads.start("stop-watchdog", () -> {
             try {
                 Thread.sleep(budget);
                 System.err.println("[" + running.node().name() + "] stop did not finish within " + budget + " ms: halting");
@@ -82,9 +83,7 @@ public final class ServiceLauncher {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "stop-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        });
     }
 
     /**

@@ -70,10 +70,6 @@ public record ZooKeeperConfig(
         return new ZooKeeperConfig(connectString, root, timeout, connect, retryBaseSleep, retryMaxSleep, retries);
     }
 
-    public ZooKeeperConfig withConnectionTimeout(Duration timeout) {
-        return new ZooKeeperConfig(connectString, root, sessionTimeout, timeout, retryBaseSleep, retryMaxSleep, retries);
-    }
-
     /** The root without its leading slash, as Curator's namespace wants it. */
     public String namespace() {
         return root.substring(1);

@@ -1,9 +1,9 @@
 package io.tcpmesh.md5;
 
-import com.google.inject.Inject;
 import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.server.ReadThrottle;
+import jakarta.inject.Inject;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.service.IoHandlerAdapter;
 import org.apache.mina.core.session.AttributeKey;

@@ -1,9 +1,9 @@
 package io.tcpmesh.md5;
 
-import com.google.inject.Inject;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.bootstrap.ServiceOptions;
 import io.tcpmesh.coordination.server.MinaTcpServer;
+import jakarta.inject.Inject;
 import org.apache.mina.core.session.IdleStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -26,7 +26,7 @@ class Md5ConfigTest {
 
     @Test
     void commandLineBuildsTheConfig() {
-        Md5Main main = new Md5Main();
+        Md5ServiceCommand main = new Md5ServiceCommand();
         new CommandLine(main).parseArgs("--idle-timeout", "5s", "--max-connections", "7", "--hashing", "executor",
                 "--io-threads", "3", "--max-backlog", "256K");
         assertThat(main.config()).isEqualTo(new Md5Config(Duration.ofSeconds(5), 7, Hashing.EXECUTOR, 3, 256 * 1024));
@@ -34,7 +34,7 @@ class Md5ConfigTest {
 
     @Test
     void unknownHashingModeIsABadOption() {
-        Md5Main main = new Md5Main();
+        Md5ServiceCommand main = new Md5ServiceCommand();
         new CommandLine(main).parseArgs("--hashing", "gpu");
         assertThatThrownBy(main::config).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--hashing");
     }

@@ -39,7 +39,7 @@ class Md5ServiceIT {
     private RunningService start(Md5Config config) throws Exception {
         ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root())
                 .zkSessionTimeout(Duration.ofSeconds(2)).bind("127.0.0.1").drainTimeout(Duration.ofSeconds(2));
-        return ServiceLauncher.start(Md5Main.SERVICE, options, new Md5Module(config));
+        return ServiceLauncher.start(Md5ServiceCommand.SERVICE, options, new Md5Module(config));
     }
 
     private RunningService start() throws Exception {

@@ -38,7 +38,7 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(String heap, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 System.getProperty("java.home") + "/bin/java", "-Xmx" + heap, "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), Md5Main.class.getName(), "--bind", "127.0.0.1", "--port", "0"));
+                "-cp", System.getProperty("java.class.path"), Md5ServiceCommand.class.getName(), "--bind", "127.0.0.1", "--port", "0"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {

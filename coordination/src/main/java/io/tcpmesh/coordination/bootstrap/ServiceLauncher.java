@@ -18,8 +18,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The one bootstrap every tcpmesh program uses.
  *
- * <p>A program's {@code main} is {@code ServiceLauncher.main(new Md5Command(), args)}; its picocli
- * command's {@code call()} returns {@code ServiceLauncher.serve("md5", options, new Md5Module(...))}.
+ * <p>Each program is a picocli command whose {@code main} is
+ * {@code ServiceLauncher.main(new Md5ServiceCommand(), args)} and whose {@code call()} returns
+ * {@code ServiceLauncher.serve("md5", options, new Md5Module(...))}.
  * {@link #serve} builds the Guice injector in production stage, binds the {@link TcpService}, registers it,
  * waits for SIGTERM or SIGINT, then deregisters, stops accepting, drains and closes, and returns 0.
  *

@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
                 + "the MD5 as 32 lowercase hex digits and a newline, then closes.",
                 "Registers in ZooKeeper as service 'md5'; serves at once even while ZooKeeper is down.",
                 "Example: echo -n 'Hello, MD5 server!' | nc -N localhost 7001"})
-public final class Md5Main implements Callable<Integer> {
+public final class Md5ServiceCommand implements Callable<Integer> {
     public static final String SERVICE = "md5";
 
     @Mixin
@@ -44,10 +44,6 @@ public final class Md5Main implements Callable<Integer> {
             description = "With --hashing executor: bytes read but not yet hashed per connection before reading pauses (default: 1M).")
     long maxBacklog = Md5Config.DEFAULT_MAX_BACKLOG;
 
-    public static void main(String... args) {
-        ServiceLauncher.main(new Md5Main(), args);
-    }
-
     @Override
     public Integer call() throws Exception {
         return ServiceLauncher.serve(SERVICE, service, new Md5Module(config()));
@@ -63,5 +59,9 @@ public final class Md5Main implements Callable<Integer> {
             throw new IllegalArgumentException("--max-backlog must be at most 1G");
         }
         return new Md5Config(idleTimeout, maxConnections, mode, ioThreads, (int) maxBacklog);
+    }
+
+    public static void main(String[] args) {
+        ServiceLauncher.main(new Md5ServiceCommand(), args);
     }
 }

@@ -18,12 +18,13 @@ import java.net.SocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One connection: hash every byte as it arrives; when the client half-closes, answer 32 hex digits and a
- * newline, then close. Idle connections are closed unanswered; past the connection cap, new ones are
- * closed at once.
+ * newline, then close. Idle connections, and those sending under the minimum rate ({@link #checkRate}),
+ * are closed unanswered; past the connection cap, new ones are closed at once.
  *
  * <p>Threading: MINA calls every method on the connection's NioProcessor thread, in order. With
  * {@link Hashing#IO} the digest is updated right there. With {@link Hashing#EXECUTOR} each buffer and
@@ -36,6 +37,9 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
     private static final Logger log = LoggerFactory.getLogger(Md5Handler.class);
     private static final AttributeKey STATE = new AttributeKey(Md5Handler.class, "state");
     private static final long REJECT_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** A client that sent bytes and then waited: almost always a netcat that never sends its FIN. */
+    static final String NO_HALF_CLOSE_HINT = "; no half-close came (the answer follows the client's FIN: use nc -N, "
+            + "or shutdown(SHUT_WR) after the last byte)";
 
     private final Node node;
     private final Md5Config config;
@@ -58,8 +62,14 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
         final ReadThrottle throttle;
         /** Bytes read but not yet hashed (executor mode). */
         final AtomicLong backlog = new AtomicLong();
+        /** Bytes received; written by the I/O thread only. */
+        volatile long received;
+        /** The minimum-rate window: when it began and {@link #received} then; the rate checker's thread only. */
+        long windowStart;
+        long windowReceived;
         volatile boolean admitted;
-        volatile boolean finished;
+        /** Answered, or closed by the server, or gone: set once, by whichever comes first. */
+        final AtomicBoolean finished = new AtomicBoolean();
 
         Connection(SerialExecutor serial, ReadThrottle throttle) {
             this.serial = serial;
@@ -71,11 +81,12 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
     public void sessionCreated(IoSession session) {
         Connection c = new Connection(hashers == null ? null : new SerialExecutor(hashers),
                 new ReadThrottle(session, config.maxBacklog(), config.maxBacklog() / 2));
+        c.windowStart = System.nanoTime();
         session.setAttribute(STATE, c);
         if (stats.open.incrementAndGet() > config.maxConnections()) {
             stats.open.decrementAndGet();
             stats.rejected.increment();
-            c.finished = true;
+            c.finished.set(true);
             logRejection(session);
             session.closeNow();
             return;
@@ -97,9 +108,10 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
     public void messageReceived(IoSession session, Object message) {
         Connection c = connection(session);
         IoBuffer buffer = (IoBuffer) message;
-        if (c.finished) {
+        if (c.finished.get()) {
             return;
         }
+        c.received += buffer.remaining();
         if (c.serial == null) {
             hash(c, buffer);
             return;
@@ -126,10 +138,9 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
         Connection c = connection(session);
         // the selector keeps reporting the closed input as readable until reads stop
         c.throttle.stop();
-        if (c.finished) {
+        if (!c.finished.compareAndSet(false, true)) {
             return;
         }
-        c.finished = true;
         if (c.serial == null) {
             answer(session, c);
         } else {
@@ -147,14 +158,50 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
     @Override
     public void sessionIdle(IoSession session, IdleStatus status) {
         Connection c = connection(session);
-        if (c.finished) {
+        if (!c.finished.compareAndSet(false, true)) {
             return;
         }
-        c.finished = true;
         stats.idle.increment();
-        log.info("[{}] session {} from {} closed: idle for {} after {} bytes", node.name(), session.getId(), peer(session),
-                config.idleTimeout().toSeconds() + "s", c.md5.length());
+        log.info("[{}] session {} from {} closed: idle for {} after {} bytes{}", node.name(), session.getId(), peer(session),
+                config.idleTimeout().toSeconds() + "s", c.received, c.received > 0 ? NO_HALF_CLOSE_HINT : "");
         session.closeNow();
+    }
+
+    /**
+     * Closes, unanswered, a connection that sent fewer than {@code --min-rate} bytes per second over its
+     * last whole window (a slow-loris client holding a descriptor with a byte now and then). Called about
+     * once a second for every session, from one thread. Windows in which reading was paused for the
+     * hashers' backlog do not count against the client.
+     */
+    void checkRate(IoSession session, long nowNanos) {
+        Connection c = connection(session);
+        if (c == null || !c.admitted || c.finished.get() || config.minRate() == 0) {
+            return;
+        }
+        if (c.throttle.isPaused()) {
+            startWindow(c, nowNanos);
+            return;
+        }
+        if (nowNanos - c.windowStart < config.rateWindow().toNanos()) {
+            return;
+        }
+        long sent = c.received - c.windowReceived;
+        if (sent >= config.minBytesPerWindow()) {
+            startWindow(c, nowNanos);
+            return;
+        }
+        if (!c.finished.compareAndSet(false, true)) {
+            return;
+        }
+        stats.slow.increment();
+        log.info("[{}] session {} from {} closed: {} bytes in the last {}, under --min-rate {} B/s; {} bytes in all", node.name(),
+                session.getId(), peer(session), sent, config.rateWindow().toSeconds() + "s", config.minRate(), c.received);
+        session.closeNow();
+    }
+
+    private static void startWindow(Connection c, long nowNanos) {
+        c.windowStart = nowNanos;
+        c.windowReceived = c.received;
     }
 
     @Override
@@ -174,8 +221,7 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
             return;
         }
         stats.open.decrementAndGet();
-        if (!c.finished) {
-            c.finished = true;
+        if (c.finished.compareAndSet(false, true)) {
             stats.abandoned.increment();
             log.debug("[{}] session {} from {} closed before half-closing, after {} bytes", node.name(), session.getId(),
                     peer(session), c.md5.length());

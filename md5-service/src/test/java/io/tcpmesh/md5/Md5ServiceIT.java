@@ -98,7 +98,8 @@ class Md5ServiceIT {
     /** A fast sender against the smallest backlog: reading pauses and resumes thousands of times. */
     @Test
     void executorHashingPausesAndResumesReadingWithoutStalling() throws Exception {
-        Md5Config config = new Md5Config(Duration.ofSeconds(30), 100, Hashing.EXECUTOR, 2, 64 * 1024);
+        Md5Config config = new Md5Config(Duration.ofSeconds(30), 100, Hashing.EXECUTOR, 2, 64 * 1024,
+                Md5Config.DEFAULT_MIN_RATE, Md5Config.DEFAULT_RATE_WINDOW);
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (RunningService md5 = start(config); Socket s = Md5Client.connect(md5.port())) {
             byte[] block = new byte[256 * 1024];

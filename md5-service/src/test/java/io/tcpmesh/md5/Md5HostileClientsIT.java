@@ -1,5 +1,6 @@
 package io.tcpmesh.md5;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.testing.TestZooKeeper;
 import io.tcpmesh.coordination.testing.Timing;
 import org.junit.jupiter.api.Test;
@@ -99,7 +100,7 @@ class Md5HostileClientsIT {
 
         WellBehaved(int port) {
             this.port = port;
-            this.thread = new Thread(this::loop, "well-behaved-client");
+            this.thread = DaemonThreads.thread("well-behaved-client", this::loop);
         }
 
         void start() {

@@ -1,5 +1,6 @@
 package io.tcpmesh.md5;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.testing.Timing;
 
 import java.io.BufferedReader;
@@ -25,9 +26,7 @@ final class ServerProcess implements AutoCloseable {
 
     private ServerProcess(Process process) {
         this.process = process;
-        reader = new Thread(this::readLog, "md5-process-log");
-        reader.setDaemon(true);
-        reader.start();
+        reader = DaemonThreads.start("md5-process-log", this::readLog);
         String line = Timing.await("md5-service to log its port", Duration.ofSeconds(20),
                 () -> log.stream().filter(l -> SERVING.matcher(l).find()).findFirst().orElse(null), l -> l != null);
         Matcher m = SERVING.matcher(line);

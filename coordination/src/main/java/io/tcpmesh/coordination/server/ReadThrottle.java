@@ -17,14 +17,16 @@ import java.util.function.LongSupplier;
  * {@link OneReadProcessor} (every {@link MinaTcpServer}, and the proxy's processors) a resume from a foreign
  * thread takes effect at once on the session's own I/O thread, not at the selector's next round.
  *
- * <p>Once {@link #stop()} is called (the peer half-closed, the session is done) reads stay suspended and
- * later drains do not resume them.
+ * <p>A caller may also {@link #hold()} reading for a reason of its own (a bandwidth cap): reading resumes only
+ * once neither the water marks nor a hold keep it suspended. Once {@link #stop()} is called (the peer
+ * half-closed, the session is done) reads stay suspended and later drains or releases do not resume them.
  */
 public final class ReadThrottle {
     private final IoSession reader;
     private final long highWater;
     private final long lowWater;
     private volatile boolean paused; // written under this
+    private boolean held; // guarded by this
     private boolean stopped; // guarded by this
 
     /** Suspends reading {@code reader} above {@code highWater} queued bytes, resumes at {@code lowWater} or fewer. */
@@ -73,13 +75,35 @@ public final class ReadThrottle {
         }
     }
 
-    /** Resumes reading regardless of the level, unless stopped. */
+    /** Resumes reading regardless of the level, unless held or stopped. */
     public synchronized void resume() {
         if (paused && !stopped) {
             paused = false;
-            if (!reader.isClosing()) {
-                reader.resumeRead();
-            }
+            resumeUnlessHeld();
+        }
+    }
+
+    /** Suspends reading for the caller's own reason until {@link #release()}; false if it was held already. */
+    public synchronized boolean hold() {
+        if (held || stopped) {
+            return false;
+        }
+        held = true;
+        reader.suspendRead();
+        return true;
+    }
+
+    /** Ends a {@link #hold()}; reading resumes unless the water marks keep it suspended. */
+    public synchronized void release() {
+        if (held) {
+            held = false;
+            resumeUnlessHeld();
+        }
+    }
+
+    private void resumeUnlessHeld() {
+        if (!paused && !held && !stopped && !reader.isClosing()) {
+            reader.resumeRead();
         }
     }
 
@@ -87,6 +111,7 @@ public final class ReadThrottle {
     public synchronized void stop() {
         stopped = true;
         paused = false;
+        held = false;
         reader.suspendRead();
     }
 

@@ -69,6 +69,22 @@ class ReadThrottleTest {
     }
 
     @Test
+    void aHoldAndTheWaterMarksMustBothLetGo() {
+        DummySession session = new DummySession();
+        ReadThrottle throttle = new ReadThrottle(session, HIGH, LOW);
+        assertThat(throttle.hold()).isTrue();
+        assertThat(throttle.hold()).as("held already").isFalse();
+        throttle.queued(() -> HIGH + 1);
+        throttle.drained(0);
+        assertThat(session.isReadSuspended()).as("drained, still held").isTrue();
+        throttle.queued(() -> HIGH + 1);
+        throttle.release();
+        assertThat(session.isReadSuspended()).as("released, still above the water mark").isTrue();
+        throttle.drained(LOW);
+        assertThat(session.isReadSuspended()).as("neither holds it").isFalse();
+    }
+
+    @Test
     void waterMarksAreValidated() {
         DummySession session = new DummySession();
         assertThatThrownBy(() -> new ReadThrottle(session, 10, 10)).hasMessageContaining("0 <= low < high");

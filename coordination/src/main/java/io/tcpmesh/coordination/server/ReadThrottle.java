@@ -22,21 +22,54 @@ import java.util.function.LongSupplier;
  * half-closed, the session is done) reads stay suspended and later drains or releases do not resume them.
  */
 public final class ReadThrottle {
-    private final IoSession reader;
+    /** What a throttle suspends and resumes: a MINA session's reads, or a stand-in in a test without sockets. */
+    public interface Reads {
+        void suspend();
+
+        void resume();
+
+        /** A closing reader is not resumed. */
+        boolean closing();
+    }
+
+    private final Reads reader;
     private final long highWater;
     private final long lowWater;
     private volatile boolean paused; // written under this
     private boolean held; // guarded by this
     private boolean stopped; // guarded by this
 
-    /** Suspends reading {@code reader} above {@code highWater} queued bytes, resumes at {@code lowWater} or fewer. */
-    public ReadThrottle(IoSession reader, long highWater, long lowWater) {
+    /** Suspends reading {@code session} above {@code highWater} queued bytes, resumes at {@code lowWater} or fewer. */
+    public ReadThrottle(IoSession session, long highWater, long lowWater) {
+        this(of(Objects.requireNonNull(session, "session cannot be null")), highWater, lowWater);
+    }
+
+    public ReadThrottle(Reads reader, long highWater, long lowWater) {
         this.reader = Objects.requireNonNull(reader, "reader cannot be null");
         if (lowWater < 0 || lowWater >= highWater) {
             throw new IllegalArgumentException("water marks must satisfy 0 <= low < high, got low " + lowWater + ", high " + highWater);
         }
         this.highWater = highWater;
         this.lowWater = lowWater;
+    }
+
+    private static Reads of(IoSession session) {
+        return new Reads() {
+            @Override
+            public void suspend() {
+                session.suspendRead();
+            }
+
+            @Override
+            public void resume() {
+                session.resumeRead();
+            }
+
+            @Override
+            public boolean closing() {
+                return session.isClosing();
+            }
+        };
     }
 
     public long highWater() {
@@ -71,7 +104,7 @@ public final class ReadThrottle {
     public synchronized void pause() {
         if (!paused && !stopped) {
             paused = true;
-            reader.suspendRead();
+            reader.suspend();
         }
     }
 
@@ -89,7 +122,7 @@ public final class ReadThrottle {
             return false;
         }
         held = true;
-        reader.suspendRead();
+        reader.suspend();
         return true;
     }
 
@@ -102,8 +135,8 @@ public final class ReadThrottle {
     }
 
     private void resumeUnlessHeld() {
-        if (!paused && !held && !stopped && !reader.isClosing()) {
-            reader.resumeRead();
+        if (!paused && !held && !stopped && !reader.closing()) {
+            reader.resume();
         }
     }
 
@@ -112,7 +145,7 @@ public final class ReadThrottle {
         stopped = true;
         paused = false;
         held = false;
-        reader.suspendRead();
+        reader.suspend();
     }
 
     /** Whether reading is suspended by the water marks (not counting {@link #stop()}). */

@@ -55,7 +55,7 @@ final class EchoNodes implements AutoCloseable {
 
     RunningService start(EchoConfig config) throws Exception {
         ServiceOptions options = new ServiceOptions(nodePort()).zk(zk.connectString()).zkRoot(zk.root())
-                .zkSessionTimeout(SESSION_TIMEOUT).bind("127.0.0.1").drainTimeout(Duration.ofMillis(200));
+                .zkSessionTimeout(SESSION_TIMEOUT).bind("127.0.0.1").drainTimeout(Duration.ofMillis(200)).adminPort(0);
         RunningService node = ServiceLauncher.start("echo", options, new EchoModule(config));
         nodes.add(node);
         return node;

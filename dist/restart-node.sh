@@ -21,7 +21,7 @@ if [ -z "$name" ]; then
 fi
 cmd="$run_dir/cmd/$name"
 if ! [[ "$name" =~ ^[A-Za-z0-9._-]+$ ]] || [ ! -f "$cmd" ]; then
-  known="$(ls "$run_dir/cmd" 2>/dev/null | tr '\n' ' ')"
+  known="$(ls "$run_dir/cmd" 2>/dev/null | tr "\n" " " || true)"
   echo "restart-node.sh: no process '$name' was started from $run_dir${known:+ (its processes: $known)}" >&2
   exit 2
 fi

@@ -271,6 +271,10 @@ public final class ProxyServer implements TcpService {
         return sum;
     }
 
+    public Discovery discovery() {
+        return discovery;
+    }
+
     public ConfigReloader reloader() {
         return reloader;
     }

@@ -20,7 +20,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The admin HTTP server (JDK's), on two threads of its own: {@code /health}, {@code /metrics} (Prometheus
- * text), {@code /stats} (HTML, refreshing itself) and {@code /stats.json} (also {@code /stats?format=json}).
+ * text), {@code /stats} (HTML, refreshing itself) and {@code /stats.json} (also {@code /stats?format=json}),
+ * {@code /cluster} (HTML) and {@code /cluster.json}: every registered instance with its health ({@link ClusterView}).
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -29,6 +30,7 @@ public final class AdminServer implements AutoCloseable {
     private final ProxyServer proxy;
     private final InetSocketAddress address;
     private ProxyMetrics metrics;
+    private ClusterView cluster;
     private HttpServer http;
     private ExecutorService executor;
 
@@ -39,6 +41,7 @@ public final class AdminServer implements AutoCloseable {
 
     public InetSocketAddress start() throws IOException {
         metrics = new ProxyMetrics(proxy);
+        cluster = new ClusterView(proxy.discovery(), proxy::stats, proxy.node().name());
         try {
             http = HttpServer.create(address, 64);
         } catch (BindException e) {
@@ -62,8 +65,11 @@ public final class AdminServer implements AutoCloseable {
                 send(ex, 200, "text/html; charset=utf-8", StatsPage.render(proxy).getBytes(StandardCharsets.UTF_8));
             }
         });
-        http.createContext("/", ex -> send(ex, 404, "text/plain", "try /stats, /stats.json, /metrics or /health\n".getBytes(StandardCharsets.UTF_8)));
+        http.createContext("/cluster.json", ex -> send(ex, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(cluster.snapshot())));
+        http.createContext("/cluster", ex -> send(ex, 200, "text/html; charset=utf-8", ClusterPage.render(cluster.snapshot()).getBytes(StandardCharsets.UTF_8)));
+        http.createContext("/", ex -> send(ex, 404, "text/plain", "try /stats, /stats.json, /cluster, /cluster.json, /metrics or /health\n".getBytes(StandardCharsets.UTF_8)));
         http.start();
+        cluster.start();
         return http.getAddress();
     }
 
@@ -109,6 +115,9 @@ public final class AdminServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
         if (http != null) {
             http.stop(0);
         }

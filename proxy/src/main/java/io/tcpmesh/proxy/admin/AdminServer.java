@@ -41,7 +41,7 @@ public final class AdminServer implements AutoCloseable {
 
     public InetSocketAddress start() throws IOException {
         metrics = new ProxyMetrics(proxy);
-        cluster = new ClusterView(proxy.discovery(), proxy::stats, proxy.node().name());
+        cluster = new ClusterView(proxy.discovery(), proxy::stats, () -> proxy.node().name());
         try {
             http = HttpServer.create(address, 64);
         } catch (BindException e) {

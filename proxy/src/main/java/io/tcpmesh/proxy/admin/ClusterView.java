@@ -41,18 +41,18 @@ final class ClusterView implements AutoCloseable {
 
     private final Discovery discovery;
     private final Supplier<List<AppStats>> proxyStats;
-    private final String proxyName;
+    private final Supplier<String> proxyName;
     private final Set<String> services = new TreeSet<>(KNOWN);
     private final ExecutorService httpThreads = Executors.newFixedThreadPool(2, r -> daemon(r, "cluster-health"));
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HEALTH_TIMEOUT).executor(httpThreads).build();
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cluster-view"));
     private volatile ClusterSnapshot snapshot;
 
-    ClusterView(Discovery discovery, Supplier<List<AppStats>> proxyStats, String proxyName) {
+    ClusterView(Discovery discovery, Supplier<List<AppStats>> proxyStats, Supplier<String> proxyName) {
         this.discovery = discovery;
         this.proxyStats = proxyStats;
         this.proxyName = proxyName;
-        this.snapshot = new ClusterSnapshot(System.currentTimeMillis(), proxyName, null, "not read yet", List.of());
+        this.snapshot = new ClusterSnapshot(System.currentTimeMillis(), proxyName.get(), null, "not read yet", List.of());
     }
 
     ClusterView start() {
@@ -68,7 +68,7 @@ final class ClusterView implements AutoCloseable {
         try {
             snapshot = take();
         } catch (RuntimeException e) {
-            log.warn("[{}] cluster view not refreshed: {}", proxyName, e.toString());
+            log.warn("[{}] cluster view not refreshed: {}", proxyName.get(), e.toString());
         }
     }
 
@@ -95,7 +95,7 @@ final class ClusterView implements AutoCloseable {
             }
             rows.add(new ClusterSnapshot.Service(e.getKey(), instances));
         }
-        return new ClusterSnapshot(now, proxyName, leader, error, rows);
+        return new ClusterSnapshot(now, proxyName.get(), leader, error, rows);
     }
 
     /** Adds the services ZooKeeper lists; returns why it could not, or null. */

@@ -182,7 +182,7 @@ class ClusterEndToEndIT {
         Shell.Result r = sh.run(agents + " wait", Duration.ofSeconds(90));
         assertThat(r.exitCode()).as("%s", r).isZero();
         Timing.await("a report naming the three agents", Duration.ofSeconds(30), () -> quietly(() -> {
-            Shell.Result report = sh.run("bin/storage-collector report e2e --db \"$TCPMESH_RUN_DIR/storage/runs.db\"", Duration.ofSeconds(30));
+            Shell.Result report = sh.run("bin/storage-collector report e2e", Duration.ofSeconds(30)); // finds the cluster's database
             return report.output();
         }), out -> out != null && out.contains("e2e-agent-1") && out.contains("e2e-agent-2") && out.contains("e2e-agent-3"));
     }

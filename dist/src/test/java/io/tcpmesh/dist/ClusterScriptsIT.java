@@ -48,6 +48,16 @@ class ClusterScriptsIT {
     }
 
     @Test
+    void theTarballsReadmeSpeaksOfTheTarballsOwnPaths() throws Exception {
+        Shell.Result r = shell(0).run("tar xzf target/tcpmesh-*.tar.gz -O --wildcards '*/README.md'", Duration.ofSeconds(30));
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(r.output()).contains("./start-cluster.sh").contains("./restart-node.sh md5-7002").contains("bin/md5-service")
+                .doesNotContain("dist/").doesNotContain("mvn ");
+        Shell.Result list = shell(0).run("tar tzf target/tcpmesh-*.tar.gz", Duration.ofSeconds(30));
+        assertThat(list.output()).contains("/restart-node.sh").contains("/bin/zookeeper");
+    }
+
+    @Test
     void zookeeperKeepsItsDataInTheRunFolderNotTheCurrentOne(@TempDir Path cwd) throws Exception {
         Path script = DIST.resolve("bin/zookeeper");
         ProcessBuilder pb = new ProcessBuilder(script.toString(), "--port", "0", "--bind", "127.0.0.1")

@@ -98,7 +98,9 @@ public final class LoadRun {
     }
 
     private double intended(double atSeconds) {
-        return config.shape() == null || atSeconds > config.duration().toNanos() / 1e9 ? 0 : config.shape().rateAt(atSeconds);
+        double duration = config.duration().toNanos() / 1e9;
+        // the last sample lands just past the duration: it still belongs to the shape's last moment
+        return config.shape() == null || atSeconds > duration + 1 ? 0 : config.shape().rateAt(Math.min(atSeconds, duration));
     }
 
     /** Stops starting requests; in-flight ones drain. */

@@ -107,7 +107,7 @@ final class SvgChart {
             svg.append(text(xTick, TOP + plotH + 16, number(minX + (maxX - minX) * i / 4), "middle", "normal"));
         }
         for (int m = 0; m < markX.size(); m++) {
-            double px = LEFT + plotW * (markX.get(m)[0] - minX) / (maxX - minX);
+            double px = LEFT + plotW * (Math.min(Math.max(markX.get(m)[0], minX), maxX) - minX) / (maxX - minX);
             svg.append(String.format(Locale.ROOT, "<line class=\"mark\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#777\" stroke-dasharray=\"3 3\"/>%n",
                     px, TOP, px, TOP + plotH));
             svg.append(text(px + 3, TOP + 12, markLabels.get(m), "start", "normal"));

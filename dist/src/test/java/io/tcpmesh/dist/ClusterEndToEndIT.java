@@ -214,6 +214,10 @@ class ClusterEndToEndIT {
         assertThat(Http.get(admin, "/metrics")).contains("tcpmesh_info{node=\"" + node + "\",service=\"md5\"")
                 .doesNotContain("version=\"dev\"");
         assertThat(sh.run("./restart-node.sh md5-1", Duration.ofSeconds(30)).exitCode()).isEqualTo(2);
+        String proxyAdmin = "127.0.0.1:" + port(9000);
+        Timing.await("the cluster page lists " + node + " healthy", Duration.ofSeconds(30), () -> Http.get(proxyAdmin, "/cluster.json"),
+                page -> page.startsWith("200 ") && Pattern.compile("\"id\" : \"" + node + "\",[^}]*\"health\" : \"ok\"", Pattern.DOTALL)
+                        .matcher(page).find());
     }
 
     @Test

@@ -31,6 +31,7 @@ public final class AdminServer implements AutoCloseable {
     private final InetSocketAddress address;
     private ProxyMetrics metrics;
     private ClusterView cluster;
+    private StatsRates rates;
     private HttpServer http;
     private ExecutorService executor;
 
@@ -41,6 +42,7 @@ public final class AdminServer implements AutoCloseable {
 
     public InetSocketAddress start() throws IOException {
         metrics = new ProxyMetrics(proxy);
+        rates = new StatsRates(proxy::stats).start();
         cluster = new ClusterView(proxy.discovery(), proxy::stats, () -> proxy.node().name());
         try {
             http = HttpServer.create(address, 64);
@@ -62,7 +64,7 @@ public final class AdminServer implements AutoCloseable {
             if (q != null && q.contains("format=json")) {
                 send(ex, 200, "application/json", json());
             } else {
-                send(ex, 200, "text/html; charset=utf-8", StatsPage.render(proxy).getBytes(StandardCharsets.UTF_8));
+                send(ex, 200, "text/html; charset=utf-8", StatsPage.render(proxy, rates).getBytes(StandardCharsets.UTF_8));
             }
         });
         http.createContext("/cluster.json", ex -> send(ex, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(cluster.snapshot())));
@@ -97,7 +99,22 @@ public final class AdminServer implements AutoCloseable {
         m.put("reloadsFailed", proxy.reloader().failed());
         m.put("lastReloadError", proxy.reloader().lastError());
         m.put("apps", proxy.stats());
+        m.put("rates", ratesJson());
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
+    }
+
+    /** Per app and per target, over the last seconds: connections/s, bytes/s in and out. */
+    private Map<String, Object> ratesJson() {
+        Map<String, Object> byApp = new LinkedHashMap<>();
+        for (io.tcpmesh.proxy.routing.AppStats a : proxy.stats()) {
+            Map<String, Object> app = new LinkedHashMap<>();
+            app.put("app", rates.app(a.name()));
+            Map<String, Object> targets = new LinkedHashMap<>();
+            a.targets().forEach(t -> targets.put(t.target(), rates.target(a.name(), t.target())));
+            app.put("targets", targets);
+            byApp.put(a.name(), app);
+        }
+        return byApp;
     }
 
     private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
@@ -117,6 +134,9 @@ public final class AdminServer implements AutoCloseable {
     public void close() {
         if (cluster != null) {
             cluster.close();
+        }
+        if (rates != null) {
+            rates.close();
         }
         if (http != null) {
             http.stop(0);

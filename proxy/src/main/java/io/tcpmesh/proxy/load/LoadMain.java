@@ -29,9 +29,9 @@ import java.util.concurrent.TimeUnit;
                 + "digest checked) or connect (connection rate); closed loop, or open loop at a rate with load shapes "
                 + "and latency measured from the intended send time (coordinated omission corrected).",
                 "Prints a progress line every second on standard error and a summary on standard output.",
-                "Exit codes: 0 every request answered correctly (or at most --max-errors failed); 1 the tester failed;",
-                "  2 bad options; 4 some reply was wrong; 5 no request succeeded; 6 more requests failed (refused, reset,",
-                "  timed out) than --max-errors allows.",
+                "Exit codes: 0 every request answered correctly (or at most --max-errors failed); 1 the tester failed; "
+                        + "2 bad options; 4 some reply was wrong; 5 no request succeeded; 6 more requests failed (refused, "
+                        + "reset, timed out) than --max-errors allows.",
                 "Examples:",
                 "  load --mode echo -c 50 -d 10s 127.0.0.1:8000",
                 "  load --config proxy.json -c 10 --rate 5000 --shape sine --rate-max 20000 --period 10s --html r.html",

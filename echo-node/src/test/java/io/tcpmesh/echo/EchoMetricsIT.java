@@ -18,7 +18,7 @@ class EchoMetricsIT {
 
     @Test
     void leaderGaugeAndMasterPortSessionsAreOnMetrics() throws Exception {
-        try (EchoNodes nodes = new EchoNodes(zk)) {
+        try (EchoNodes nodes = new EchoNodes(zk).withAdmin()) {
             RunningService leader = nodes.start();
             Timing.await("leading", Duration.ofSeconds(10), () -> EchoNodes.echo(leader).servesMasterPort());
             RunningService follower = nodes.start();

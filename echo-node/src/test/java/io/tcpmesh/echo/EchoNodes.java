@@ -22,6 +22,7 @@ final class EchoNodes implements AutoCloseable {
     private final TestZooKeeper zk;
     private final int masterPort;
     private final List<RunningService> nodes = new ArrayList<>();
+    private boolean admin;
 
     EchoNodes(TestZooKeeper zk) throws IOException {
         this.zk = zk;
@@ -49,13 +50,19 @@ final class EchoNodes implements AutoCloseable {
         throw new IOException("no free port other than " + masterPort);
     }
 
+    /** Nodes started from now on get an admin endpoint on a free port. */
+    EchoNodes withAdmin() {
+        admin = true;
+        return this;
+    }
+
     int masterPort() {
         return masterPort;
     }
 
     RunningService start(EchoConfig config) throws Exception {
         ServiceOptions options = new ServiceOptions(nodePort()).zk(zk.connectString()).zkRoot(zk.root())
-                .zkSessionTimeout(SESSION_TIMEOUT).bind("127.0.0.1").drainTimeout(Duration.ofMillis(200)).adminPort(0);
+                .zkSessionTimeout(SESSION_TIMEOUT).bind("127.0.0.1").drainTimeout(Duration.ofMillis(200)).adminPort(admin ? 0 : null);
         RunningService node = ServiceLauncher.start("echo", options, new EchoModule(config));
         nodes.add(node);
         return node;

@@ -15,11 +15,12 @@
 # Hosts (all in 10.213.0.0/24): zk1 .11, zk2 .12, zk3 .13, md5a .21, md5b .22, echo1 .31, echo2 .32,
 # numbers .41, proxy .50, client .100. The bridge lives in a namespace of its own; nothing is added
 # to the root namespace and no traffic leaves the namespaces (no route leads out).
+# Every process writes ZooKeeper with the secret in RUN-DIR/zk-auth (made by 'up'; TCPMESH_ZK_AUTH).
 # Needs root and iproute2 (ip netns). Environment: TCPMESH_NETNS_PREFIX (namespace names, default
 # tm), TCPMESH_RUN_DIR (default /tmp/tcpmesh-netns), TCPMESH_HEAP (default 128m),
 # TCPMESH_ZK_SESSION_TIMEOUT (default 5s).
 set -euo pipefail
-usage() { sed -n '5,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '5,23p' "$0" | sed 's/^# \{0,1\}//'; }
 cmd="${1:-}"; [ $# -gt 0 ] && shift
 host_arg=""
 case "$cmd" in
@@ -50,6 +51,8 @@ run="${TCPMESH_RUN_DIR:-/tmp/tcpmesh-netns}"
 export TCPMESH_HEAP="${TCPMESH_HEAP:-128m}"
 session="${TCPMESH_ZK_SESSION_TIMEOUT:-5s}"
 bridge_ns="$prefix-bridge"
+# the cluster's ZooKeeper secret: every tcpmesh program reads the file TCPMESH_ZK_AUTH names
+[ -f "$run/zk-auth" ] && export TCPMESH_ZK_AUTH="$run/zk-auth"
 declare -A addr=([zk1]=10.213.0.11 [zk2]=10.213.0.12 [zk3]=10.213.0.13 [md5a]=10.213.0.21 [md5b]=10.213.0.22
   [echo1]=10.213.0.31 [echo2]=10.213.0.32 [numbers]=10.213.0.41 [proxy]=10.213.0.50 [client]=10.213.0.100)
 hosts=(zk1 zk2 zk3 md5a md5b echo1 echo2 numbers proxy client)
@@ -78,6 +81,8 @@ up() {
   fi
   [ -d "$dist/lib" ] || [ -d "$dist/target/lib" ] || { echo "netns-cluster.sh: no jars; build with: mvn -B -DskipTests package" >&2; exit 1; }
   rm -rf "$run"; mkdir -p "$run/logs" "$run/pids"
+  (umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$run/zk-auth")
+  export TCPMESH_ZK_AUTH="$run/zk-auth"
   ip netns add "$bridge_ns"
   ip -n "$bridge_ns" link set lo up
   ip -n "$bridge_ns" link add br0 type bridge

@@ -2,21 +2,23 @@
 # Starts a one-machine tcpmesh cluster: an embedded ZooKeeper, 3 md5 nodes, 3 echo nodes, 2 numbers
 # servers, the storage collector and the proxy (7000 -> md5, 8000 -> echo, 7100 -> numbers).
 #
-# usage: dist/start-cluster.sh [--zk HOST:PORT[,...]] [--port-offset N] [--run-dir DIR] [--no-build]
+# usage: dist/start-cluster.sh [--zk HOST:PORT[,...]] [--zk-auth FILE] [--port-offset N] [--run-dir DIR] [--no-build]
 #   --zk HOST:PORT,...  use this ZooKeeper ensemble and start none
+#   --zk-auth FILE      the ZooKeeper secret every process writes with (default: RUN-DIR/zk-auth, made when missing)
 #   --port-offset N     add N to every port, to run a second cluster beside the default one
 #   --run-dir DIR       logs, pids and data go here (default: dist/run)
 #   --no-build          never run Maven, even when the jars are missing
-# Environment: TCPMESH_PORT_OFFSET, TCPMESH_RUN_DIR, TCPMESH_ZK, TCPMESH_HEAP (-Xmx per process, 256m).
+# Environment: TCPMESH_PORT_OFFSET, TCPMESH_RUN_DIR, TCPMESH_ZK, TCPMESH_ZK_AUTH, TCPMESH_HEAP (-Xmx per process, 256m).
 set -euo pipefail
 build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --zk) [ $# -ge 2 ] || { echo "start-cluster.sh: --zk needs HOST:PORT[,...]" >&2; exit 2; }; export TCPMESH_ZK="$2"; shift 2 ;;
+    --zk-auth) [ $# -ge 2 ] || { echo "start-cluster.sh: --zk-auth needs a file" >&2; exit 2; }; export TCPMESH_ZK_AUTH="$2"; shift 2 ;;
     --port-offset) [ $# -ge 2 ] || { echo "start-cluster.sh: --port-offset needs a number" >&2; exit 2; }; export TCPMESH_PORT_OFFSET="$2"; shift 2 ;;
     --run-dir) [ $# -ge 2 ] || { echo "start-cluster.sh: --run-dir needs a folder" >&2; exit 2; }; export TCPMESH_RUN_DIR="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '/^set -euo/q; 2,$p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "start-cluster.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -48,6 +50,9 @@ if [ ${#running[@]} -gt 0 ]; then
   exit 0
 fi
 
+# every process gets the cluster's ZooKeeper secret: TCPMESH_ZK_AUTH (see bin/cluster-env.sh), and start() adds --zk-auth
+use_zk_auth
+
 # 3. every port free?
 own_zk=1
 [ -n "${TCPMESH_ZK:-}" ] && own_zk=0
@@ -65,6 +70,9 @@ fi
 
 start() { # NAME ARGS...
   local name="$1"; shift
+  # the secret on every tcpmesh command line too (the path, not the secret), so a process restarted
+  # from its command line (dist/chaos) still writes with it
+  [[ "$name" == zookeeper* ]] || set -- "$@" --zk-auth "$TCPMESH_ZK_AUTH"
   # its own session, so closing the terminal does not stop it; not nohup, which would make the
   # process ignore SIGHUP, the proxy's reload signal
   setsid "$@" </dev/null >"$run_dir/logs/$name.log" 2>&1 &
@@ -156,7 +164,7 @@ cat <<TABLE
 tcpmesh is running (run folder: $run_dir)
 
   what                      endpoint
-  ZooKeeper                 $zk
+  ZooKeeper                 $zk (writable with the secret in $TCPMESH_ZK_AUTH)
   proxy -> md5 nodes        127.0.0.1:$MD5_PROXY_PORT
   proxy -> echo nodes       127.0.0.1:$ECHO_PROXY_PORT
   proxy -> numbers servers  127.0.0.1:$NUMBERS_PROXY_PORT

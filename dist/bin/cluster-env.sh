@@ -4,6 +4,7 @@
 #   TCPMESH_PORT_OFFSET  added to every default port, so a second cluster runs beside the first
 #                        (default 0; start-cluster.sh --port-offset N sets it)
 #   TCPMESH_ZK           an existing ZooKeeper ensemble; none is started then (--zk)
+#   TCPMESH_ZK_AUTH      the file holding the ZooKeeper secret (default: <run folder>/zk-auth, made when missing)
 dist_home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 run_dir="${TCPMESH_RUN_DIR:-$dist_home/run}"
 tcpmesh_java="$dist_home/bin/tcpmesh-java"
@@ -96,4 +97,21 @@ port_open() {
 
 zk_connect_string() {
   if [ -f "$run_dir/zk" ]; then cat "$run_dir/zk"; else echo "${TCPMESH_ZK:-127.0.0.1:${ZK_PORT}}"; fi
+}
+
+# Exports TCPMESH_ZK_AUTH, the secret every tcpmesh process reads (--zk-auth); the run folder's own
+# secret is made (64 random hex digits, mode 600) the first time and kept, as its ZooKeeper data is.
+use_zk_auth() {
+  if [ -z "${TCPMESH_ZK_AUTH:-}" ]; then
+    TCPMESH_ZK_AUTH="$run_dir/zk-auth"
+    if [ ! -s "$TCPMESH_ZK_AUTH" ]; then
+      mkdir -p "$run_dir"
+      (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$TCPMESH_ZK_AUTH" && echo >>"$TCPMESH_ZK_AUTH")
+    fi
+  fi
+  if [ ! -r "$TCPMESH_ZK_AUTH" ]; then
+    echo "tcpmesh: cannot read the ZooKeeper secret $TCPMESH_ZK_AUTH" >&2
+    exit 2
+  fi
+  export TCPMESH_ZK_AUTH
 }

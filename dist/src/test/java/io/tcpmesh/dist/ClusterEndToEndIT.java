@@ -19,6 +19,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -99,6 +100,28 @@ class ClusterEndToEndIT {
         Matcher m = Pattern.compile("\\[(md5-[^\\]]*)]").matcher(r.output());
         assertThat(m.find()).as("%s", r).isTrue();
         assertThat(m.group(1).split(",\\s*")).hasSize(3);
+    }
+
+    @Test
+    @Order(4)
+    void theClusterWritesWithTheSecretStartClusterMadeAndTheZooKeeperCliWithoutItCannot() throws Exception {
+        Path secret = runDir.resolve("zk-auth");
+        assertThat(Files.readString(secret).trim()).matches("[0-9a-f]{64}");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
+
+        Shell.Result acl = sh.run("./zkcli.sh getAcl /tcpmesh/services/md5", Duration.ofSeconds(60));
+        assertThat(acl.output()).as("%s", acl).contains("'digest,'tcpmesh:").contains("'world,'anyone\n: r");
+
+        Shell.Result rogue = sh.run("./zkcli.sh create -e /tcpmesh/services/md5/rogue '{}'", Duration.ofSeconds(60));
+        assertThat(rogue.output()).as("%s", rogue).contains("Insufficient permission : /tcpmesh/services/md5/rogue");
+        Shell.Result ls = sh.run("./zkcli.sh ls /tcpmesh/services/md5", Duration.ofSeconds(60));
+        assertThat(ls.exitCode()).as("%s", ls).isZero();
+        assertThat(ls.output()).as("%s", ls).contains("md5-").doesNotContain("rogue");
+
+        Shell.Result write = sh.run("./zkcli.sh --write create /tcpmesh/e2e-probe 'written with the secret'"
+                + " && ./zkcli.sh get /tcpmesh/e2e-probe && ./zkcli.sh --write delete /tcpmesh/e2e-probe", Duration.ofSeconds(90));
+        assertThat(write.exitCode()).as("%s", write).isZero();
+        assertThat(write.output()).contains("written with the secret").doesNotContain(Files.readString(secret).trim());
     }
 
     @Test

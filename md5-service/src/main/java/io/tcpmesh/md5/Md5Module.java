@@ -1,10 +1,10 @@
 package io.tcpmesh.md5;
 
 import com.google.inject.AbstractModule;
-import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import io.tcpmesh.coordination.admin.MetricsSource;
 import io.tcpmesh.coordination.bootstrap.TcpService;
+import jakarta.inject.Singleton;
 
 import java.util.Objects;
 

@@ -1,11 +1,13 @@
 package io.tcpmesh.coordination.bootstrap;
 
+import io.tcpmesh.coordination.ZooKeeperAuth;
 import io.tcpmesh.coordination.ZooKeeperConfig;
 import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -24,6 +26,10 @@ public final class ServiceOptions {
     @Option(names = "--zk-session-timeout", paramLabel = "DURATION", converter = Durations.class,
             description = "ZooKeeper session timeout (default: 5s); a dead node leaves ZooKeeper this long after it dies.")
     Duration zkSessionTimeout = ZooKeeperConfig.DEFAULT_SESSION_TIMEOUT;
+
+    @Option(names = "--zk-auth", paramLabel = "FILE", defaultValue = "${env:" + ZooKeeperAuth.ENV + "}", description = ZooKeeperAuth.OPTION_HELP)
+    Path zkAuth;
+    private ZooKeeperAuth auth; // read once
 
     @Option(names = "--port", paramLabel = "PORT", description = "TCP port to serve on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -81,8 +87,19 @@ public final class ServiceOptions {
         return this;
     }
 
+    /** The ZooKeeper configuration; reads the {@code --zk-auth} file, and throws naming it when that fails. */
     public ZooKeeperConfig zooKeeper() {
-        return ZooKeeperConfig.of(zk, zkRoot).withSessionTimeout(zkSessionTimeout);
+        return ZooKeeperConfig.of(zk, zkRoot).withSessionTimeout(zkSessionTimeout).withAuth(auth());
+    }
+
+    private ZooKeeperAuth auth() {
+        if (zkAuth == null) {
+            return null;
+        }
+        if (auth == null || !auth.file().equals(zkAuth)) {
+            auth = ZooKeeperAuth.read(zkAuth);
+        }
+        return auth;
     }
 
     public int port() {
@@ -155,6 +172,11 @@ public final class ServiceOptions {
         return this;
     }
 
+    public ServiceOptions zkAuth(Path secretFile) {
+        this.zkAuth = secretFile;
+        return this;
+    }
+
     public ServiceOptions port(int newPort) {
         this.port = newPort;
         return this;
@@ -162,11 +184,6 @@ public final class ServiceOptions {
 
     public ServiceOptions bind(String address) {
         this.bind = address;
-        return this;
-    }
-
-    public ServiceOptions advertise(String host) {
-        this.advertise = host;
         return this;
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Samples the writers' throughput and CPU time and the process's memory, and queues a MONITOR message. */
-final class Monitor {
+final class Sampler {
     private final List<Writer> writers;
     private final Outbox outbox;
     private final AtomicLong samples = new AtomicLong();
@@ -17,7 +17,7 @@ final class Monitor {
     private long lastBytes;
     private long lastCpuNanos;
 
-    Monitor(List<Writer> writers, Outbox outbox) {
+    Sampler(List<Writer> writers, Outbox outbox) {
         this.writers = writers;
         this.outbox = outbox;
     }

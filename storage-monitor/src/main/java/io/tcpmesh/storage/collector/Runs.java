@@ -1,0 +1,126 @@
+package io.tcpmesh.storage.collector;
+
+import io.tcpmesh.coordination.bootstrap.Node;
+import io.tcpmesh.storage.store.Store;
+import io.tcpmesh.storage.store.Store.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The run lifecycle: which run an agent joins (the open one, or one it names), runs taken up from the
+ * database, and when a run is finished. Database thread only.
+ */
+final class Runs {
+    private static final Logger log = LoggerFactory.getLogger(Runs.class);
+    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("'run-'yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final Node node;
+    private final Store store;
+    private final int expect;
+    private final Consumer<String> finished;
+    private final Map<String, RunState> runs = new LinkedHashMap<>();
+    private RunState current;
+
+    /**
+     * @param expect   agents a new run waits for
+     * @param finished told the id of each run that finishes
+     */
+    Runs(Node node, Store store, int expect, Consumer<String> finished) {
+        this.node = node;
+        this.store = store;
+        this.expect = expect;
+        this.finished = finished;
+    }
+
+    /** Takes up the run a previous collector left open, if any; its running agents count as disconnected since {@code now}. */
+    void resumeOpenRun(long now) {
+        store.latestOpenRun().ifPresent(id -> {
+            current = load(id, now);
+            log.info("[{}] run {} taken up from the database: {} agent(s), waiting for them to reconnect", node.name(), id,
+                    current.agents.size());
+        });
+    }
+
+    /** The run a HELLO joins: the one it names (created on first use), or the open run (opened when there is none). */
+    RunState join(String named, long now) {
+        return named != null ? named(named, now) : current(now);
+    }
+
+    RunState get(String id) {
+        return runs.get(id);
+    }
+
+    List<RunState> unfinished() {
+        return runs.values().stream().filter(r -> !r.finished).toList();
+    }
+
+    /** Finishes a run once it has its agents and none of them is running. */
+    void finishIfDone(RunState run, long now) {
+        if (run.finished || run.agents.size() < Math.max(1, run.expected)) {
+            return;
+        }
+        if (run.agents.values().stream().anyMatch(AgentState::running)) {
+            return;
+        }
+        run.finished = true;
+        store.closeRun(run.id, now);
+        if (current == run) {
+            current = null;
+        }
+        long stopped = run.agents.values().stream().filter(a -> a.status == Status.STOPPED).count();
+        log.info("[{}] run {} finished: {} agent(s) stopped, {} gone", node.name(), run.id, stopped, run.agents.size() - stopped);
+        finished.accept(run.id);
+    }
+
+    private RunState current(long now) {
+        if (current == null || current.finished) {
+            String id = RUN_ID.format(Instant.ofEpochMilli(now));
+            String unique = id;
+            for (int n = 2; store.runExists(unique) || runs.containsKey(unique); n++) {
+                unique = id + "-" + n;
+            }
+            current = named(unique, now);
+        }
+        return current;
+    }
+
+    private RunState named(String id, long now) {
+        RunState run = runs.get(id);
+        if (run != null) {
+            return run;
+        }
+        if (store.runExists(id)) {
+            return load(id, now);
+        }
+        run = new RunState(id, expect);
+        runs.put(id, run);
+        store.openRun(id, now, expect);
+        log.info("[{}] run {} opened{}", node.name(), id, expect > 0 ? ", expecting " + expect + " agent(s)" : "");
+        return run;
+    }
+
+    /** A run from the database: its agents still running get three heartbeat periods to reconnect. */
+    private RunState load(String id, long now) {
+        RunState run = new RunState(id, store.run(id).map(Store.RunRow::expected).orElse(expect));
+        List<AgentState> agents = new ArrayList<>();
+        for (Store.AgentRow row : store.agents(id)) {
+            AgentState agent = new AgentState(row.agentId(), now);
+            agent.status = row.status();
+            agent.heartbeatMs = row.heartbeatMs() > 0 ? row.heartbeatMs() : AgentState.DEFAULT_HEARTBEAT_MS;
+            agent.disconnectedAt = row.status() == Status.RUNNING ? now : -1;
+            agents.add(agent);
+        }
+        agents.forEach(a -> run.agents.put(a.id, a));
+        runs.put(id, run);
+        return run;
+    }
+}

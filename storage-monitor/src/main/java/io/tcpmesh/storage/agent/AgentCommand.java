@@ -37,13 +37,13 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--writers", paramLabel = "N", description = "Writer threads (default: ${DEFAULT-VALUE}).")
     int writers = 1;
 
-    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Durations.class, description = "Heartbeat period (default: 5s).")
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Durations.class, description = "Heartbeat period, 10ms to 1h (default: 5s).")
     Duration heartbeat = Duration.ofSeconds(5);
 
-    @Option(names = "--monitor", paramLabel = "DURATION", converter = Durations.class, description = "CPU and memory sample period (default: 10s).")
+    @Option(names = "--monitor", paramLabel = "DURATION", converter = Durations.class, description = "CPU and memory sample period, 10ms to 1h (default: 10s).")
     Duration monitor = Duration.ofSeconds(10);
 
-    @Option(names = "--id", paramLabel = "NAME", description = "Agent name in the collector's database (default: HOST-PID).")
+    @Option(names = "--id", paramLabel = "NAME", description = "Agent name in the collector's database: letters, digits, '.', '_', '-', starting with a letter or digit (default: HOST-PID).")
     String id;
 
     @Option(names = "--collector", paramLabel = "HOST:PORT", description = "The collector's address; without it, it is found in ZooKeeper.")
@@ -55,7 +55,7 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--zk-root", paramLabel = "PATH", description = "ZooKeeper root (default: ${DEFAULT-VALUE}).")
     String zkRoot = ZooKeeperConfig.DEFAULT_ROOT;
 
-    @Option(names = "--run", paramLabel = "NAME", description = "Join this run instead of the collector's open one.")
+    @Option(names = "--run", paramLabel = "NAME", description = "Join this run instead of the collector's open one (same rule as --id; a finished run is refused).")
     String run;
 
     @Option(names = "--keep-files", description = "Leave the data files in --dir at the end.")

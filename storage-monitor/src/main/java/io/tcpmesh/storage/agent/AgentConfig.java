@@ -1,7 +1,10 @@
 package io.tcpmesh.storage.agent;
 
 import io.tcpmesh.coordination.ZooKeeperConfig;
+import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.Sizes;
+import io.tcpmesh.storage.protocol.MessageCodec;
+import io.tcpmesh.storage.protocol.Names;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -32,8 +35,8 @@ public record AgentConfig(String id, Duration runtime, long chunkSize, long file
             requireName(run, "--run");
         }
         positive(runtime, "--runtime");
-        positive(heartbeat, "--heartbeat");
-        positive(monitor, "--monitor");
+        period(heartbeat, "--heartbeat");
+        period(monitor, "--monitor");
         positive(drainTimeout, "--drain-timeout");
         if (chunkSize <= 0 || chunkSize > MAX_CHUNK) {
             throw new IllegalArgumentException("--chunk-size must be between 1 and 1G, not " + Sizes.format(chunkSize));
@@ -58,8 +61,16 @@ public record AgentConfig(String id, Duration runtime, long chunkSize, long file
     }
 
     private static void requireName(String value, String option) {
-        if (value == null || !value.matches("[A-Za-z0-9._-]{1,100}")) {
-            throw new IllegalArgumentException(option + " may hold only letters, digits, '.', '_' and '-' (at most 100), not '" + value + "'");
+        if (!Names.valid(value)) {
+            throw new IllegalArgumentException(option + " must be " + Names.RULE + ", not '" + value + "'");
+        }
+    }
+
+    /** The collector refuses a START whose periods are out of these bounds. */
+    private static void period(Duration d, String option) {
+        if (d == null || d.toMillis() < MessageCodec.MIN_PERIOD_MS || d.toMillis() > MessageCodec.MAX_PERIOD_MS) {
+            throw new IllegalArgumentException(option + " must be from " + MessageCodec.MIN_PERIOD_MS + "ms to 1h, not "
+                    + (d == null ? "null" : Durations.format(d)));
         }
     }
 

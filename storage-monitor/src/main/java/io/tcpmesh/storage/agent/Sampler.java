@@ -3,6 +3,8 @@ package io.tcpmesh.storage.agent;
 import io.tcpmesh.storage.protocol.Message;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +35,7 @@ final class Sampler {
         long now = System.currentTimeMillis();
         long bytes = totalBytes();
         long cpu = totalCpuNanos();
-        Runtime rt = Runtime.getRuntime();
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         long interval = now - lastAt;
         long deltaBytes = bytes - lastBytes;
         long deltaCpuMs = (cpu - lastCpuNanos) / 1_000_000;
@@ -42,7 +44,7 @@ final class Sampler {
         lastCpuNanos = cpu;
         samples.incrementAndGet();
         return outbox.add(seq -> new Message.Monitor(seq, now, interval, deltaBytes, bytes, deltaCpuMs, cpu / 1_000_000,
-                rt.totalMemory() - rt.freeMemory(), rt.maxMemory(), rss(), outbox.dropped()));
+                heap.getUsed(), heap.getMax(), rss(), outbox.dropped()));
     }
 
     long samples() {

@@ -1,5 +1,6 @@
 package io.tcpmesh.storage.collector;
 
+import io.tcpmesh.coordination.LogText;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.storage.protocol.Message;
 import io.tcpmesh.storage.store.Store;
@@ -57,23 +58,35 @@ final class AgentProtocol {
             reject(s, refusal.get(), now);
             return;
         }
+        if (hello.run() != null && runs.finished(hello.run())) {
+            reject(s, "run " + hello.run() + " is finished", now);
+            return;
+        }
         RunState run = runs.join(hello.run(), now);
+        AgentState agent = run.agent(hello.agent());
+        if (agent != null && agent.session != null && !agent.session.sameProcess(hello)) {
+            AgentSession connected = agent.session;
+            s.agent = hello.agent();
+            s.run = run.id;
+            reject(s, "agent id " + agent.id + " is already connected from " + LogText.escape(connected.host)
+                    + " (pid " + connected.pid + ")", now);
+            return;
+        }
         s.agent = hello.agent();
         s.run = run.id;
         s.host = hello.host();
         s.pid = hello.pid();
-        AgentState agent = run.agent(hello.agent());
         if (agent == null) {
             agent = new AgentState(hello.agent(), now);
             run.agents.put(agent.id, agent);
             store.joinAgent(run.id, agent.id, hello.host(), hello.pid(), now);
-            log.info("[{}] run {}: agent {} joined from {} (pid {}), {} agent(s) now", node.name(), run.id, agent.id,
-                    s.connection.remote(), hello.pid(), run.agents.size());
+            log.info("[{}] run {}: agent {} joined from {} ({}, pid {}), {} agent(s) now", node.name(), run.id, agent.id,
+                    s.connection.remote(), LogText.quote(hello.host()), hello.pid(), run.agents.size());
             liveness.connected(run, agent, s, now);
         } else {
             log.info("[{}] run {}: agent {} reconnected from {}", node.name(), run.id, agent.id, s.connection.remote());
             if (agent.session != null && agent.session != s) {
-                agent.session.connection.closeNow();
+                replaced(agent.session);
             }
             liveness.connected(run, agent, s, now);
             store.insertCollectorEvent(run.id, agent.id, "RECONNECTED", now, s.connection.remote());
@@ -81,21 +94,32 @@ final class AgentProtocol {
         s.connection.send(new Message.Welcome(run.id, node.name()));
     }
 
+    /** The same agent process connected again (its old connection may be half-open): the old one is done. */
+    private static void replaced(AgentSession old) {
+        old.failed = true;
+        old.connection.send(new Message.Error("replaced by a new connection of the same agent"));
+        old.connection.closeAfterSending();
+    }
+
     private void sequenced(AgentSession s, Message.Sequenced m, long now) {
         RunState run = runs.get(s.run);
         AgentState agent = run.agent(s.agent);
-        boolean fresh = store.insertMessage(run.id, agent.id, m, now);
+        Store.Stored stored = store.insertMessage(run.id, agent.id, m, now);
+        if (stored == Store.Stored.CONFLICT) {
+            reject(s, "seq " + m.seq() + " is already stored with a different body", now);
+            return;
+        }
         s.connection.send(new Message.Ack(m.seq()));
-        if (!fresh) {
+        if (stored == Store.Stored.DUPLICATE) {
             return;
         }
         if (m instanceof Message.Start start) {
             liveness.started(run, agent, start.heartbeatMs(), now);
             log.info("[{}] run {}: agent {} START: {} writer(s), chunk {} B, file {} B, runtime {} ms, dir {}", node.name(),
-                    run.id, agent.id, start.writers(), start.chunkSize(), start.fileSize(), start.runtimeMs(), start.dir());
+                    run.id, agent.id, start.writers(), start.chunkSize(), start.fileSize(), start.runtimeMs(), LogText.quote(start.dir()));
         } else if (m instanceof Message.Rollover r) {
             log.info("[{}] run {}: agent {} writer {} rolled over {} ({} B in {} ms)", node.name(),
-                    run.id, agent.id, r.writer(), r.file(), r.bytes(), r.elapsedMs());
+                    run.id, agent.id, r.writer(), LogText.quote(r.file()), r.bytes(), r.elapsedMs());
         } else if (m instanceof Message.Heartbeat hb) {
             liveness.heartbeat(run, agent, hb, now);
         } else if (m instanceof Message.Monitor mon) {
@@ -105,7 +129,7 @@ final class AgentProtocol {
             agent.status = Status.STOPPED;
             store.agentStatus(run.id, agent.id, Status.STOPPED, stop.reason(), now);
             log.info("[{}] run {}: agent {} STOP ({}): {} B, {} file(s), {} rollover(s) in {} ms", node.name(), run.id,
-                    agent.id, stop.reason(), stop.bytes(), stop.files(), stop.rollovers(), stop.elapsedMs());
+                    agent.id, LogText.quote(stop.reason()), stop.bytes(), stop.files(), stop.rollovers(), stop.elapsedMs());
             runs.finishIfDone(run, now);
         }
     }
@@ -130,7 +154,8 @@ final class AgentProtocol {
         s.failed = true;
         String who = s.who();
         store.insertCollectorEvent(s.run, who, "ERROR", now, error);
-        log.warn("[{}] session {} from {} ({}): {}; closing it", node.name(), s.connection.id(), s.connection.remote(), who, error);
+        log.warn("[{}] session {} from {} ({}): {}; closing it", node.name(), s.connection.id(), s.connection.remote(),
+                LogText.escape(who), LogText.escape(error));
         s.connection.send(new Message.Error(error));
         s.connection.closeAfterSending();
         RunState run = s.run == null ? null : runs.get(s.run);

@@ -12,9 +12,19 @@ final class AgentSession {
     String host;
     long pid;
     boolean failed;
+    /**
+     * When the I/O thread last received a HEARTBEAT on this connection, or -1: an agent is alive from the
+     * moment its heartbeat arrives, however long the database thread takes to get to it.
+     */
+    volatile long heartbeatArrived = -1;
 
     AgentSession(Connection connection) {
         this.connection = connection;
+    }
+
+    /** Whether a HELLO comes from the process that speaks on this connection. */
+    boolean sameProcess(io.tcpmesh.storage.protocol.Message.Hello hello) {
+        return java.util.Objects.equals(host, hello.host()) && pid == hello.pid();
     }
 
     boolean joined() {

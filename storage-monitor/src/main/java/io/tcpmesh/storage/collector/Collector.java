@@ -1,5 +1,6 @@
 package io.tcpmesh.storage.collector;
 
+import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.storage.protocol.Message;
 import io.tcpmesh.storage.store.Store;
@@ -53,8 +54,13 @@ public final class Collector implements AutoCloseable {
             protocol = new AgentProtocol(node, store, runs, liveness, new HelloCheck());
             runs.resumeOpenRun(clock.getAsLong());
         });
-        thread.every(config.tick(), () -> ifOpen(() -> liveness.tick(clock.getAsLong())));
         return this;
+    }
+
+    /** The port is bound: grace periods of a taken-up run count from now, and the checks start. */
+    public void serving() {
+        thread.call(() -> runs.serving(clock.getAsLong()));
+        thread.every(config.tick(), () -> ifOpen(() -> liveness.tick(clock.getAsLong())));
     }
 
     public void onRunFinished(Consumer<String> listener) {
@@ -68,11 +74,24 @@ public final class Collector implements AutoCloseable {
 
     // ---- called on I/O threads
 
+    /** A connection opened: it must say HELLO within the deadline, however its bytes trickle. */
+    void opened(AgentSession session) {
+        thread.schedule(config.helloTimeout(), () -> ifOpen(() -> {
+            if (!session.joined() && !session.failed) {
+                protocol.reject(session, "no HELLO within " + Durations.format(config.helloTimeout()), clock.getAsLong());
+            }
+        }));
+    }
+
     void received(AgentSession session, Message message) {
+        long arrived = clock.getAsLong();
+        if (message instanceof Message.Heartbeat) {
+            session.heartbeatArrived = arrived;
+        }
         session.backlog.queued(session.connection);
         thread.execute(() -> {
             try {
-                ifOpen(() -> handle(session, message));
+                ifOpen(() -> handle(session, message, arrived));
             } finally {
                 session.backlog.handled(session.connection);
             }
@@ -91,9 +110,9 @@ public final class Collector implements AutoCloseable {
 
     // ---- database thread
 
-    private void handle(AgentSession session, Message message) {
+    private void handle(AgentSession session, Message message, long arrived) {
         try {
-            protocol.received(session, message, clock.getAsLong());
+            protocol.received(session, message, arrived);
         } catch (RuntimeException e) {
             log.error("[{}] session {}: cannot handle {}", node.name(), session.connection.id(), message.type(), e);
             protocol.reject(session, "collector failed on " + message.type() + ": " + e.getMessage(), clock.getAsLong());
@@ -111,6 +130,7 @@ public final class Collector implements AutoCloseable {
     public void close() {
         thread.close(() -> {
             if (store != null) {
+                runs.stopping(clock.getAsLong());
                 store.close();
                 store = null;
             }

@@ -3,7 +3,6 @@ package io.tcpmesh.storage.collector;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.storage.protocol.Message;
 import org.apache.mina.core.service.IoHandlerAdapter;
-import org.apache.mina.core.session.IdleStatus;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.filter.codec.ProtocolDecoderException;
 import org.slf4j.Logger;
@@ -16,7 +15,6 @@ final class CollectorHandler extends IoHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(CollectorHandler.class);
 
     private static final String SESSION = CollectorHandler.class.getName() + ".session";
-    private static final String GREETED = CollectorHandler.class.getName() + ".greeted";
 
     private final Node node;
     private final Collector collector;
@@ -39,23 +37,12 @@ final class CollectorHandler extends IoHandlerAdapter {
     @Override
     public void sessionOpened(IoSession session) {
         log.debug("[{}] session {} from {} opened", node.name(), session.getId(), session.getRemoteAddress());
-        agentSession(session);
+        collector.opened(agentSession(session));
     }
 
     @Override
     public void messageReceived(IoSession session, Object message) {
-        if (message instanceof Message.Hello) {
-            session.setAttribute(GREETED, Boolean.TRUE);
-        }
         collector.received(agentSession(session), (Message) message);
-    }
-
-    /** A connection that has not said HELLO within the idle time is closed; agents' own silences are judged by heartbeats. */
-    @Override
-    public void sessionIdle(IoSession session, IdleStatus status) {
-        if (!session.containsAttribute(GREETED)) {
-            collector.failed(agentSession(session), "no HELLO within " + session.getConfig().getReaderIdleTime() + " s");
-        }
     }
 
     @Override

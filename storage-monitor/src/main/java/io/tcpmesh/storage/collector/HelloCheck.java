@@ -1,6 +1,8 @@
 package io.tcpmesh.storage.collector;
 
+import io.tcpmesh.coordination.LogText;
 import io.tcpmesh.storage.protocol.Message;
+import io.tcpmesh.storage.protocol.Names;
 
 import java.util.Optional;
 
@@ -9,15 +11,13 @@ import java.util.Optional;
  * that does not depend on the runs lives here (credentials would go here too).
  */
 final class HelloCheck {
-    private static final String NAME = "[A-Za-z0-9._-]{1,100}";
-
     /** Why this HELLO is refused, or empty when it may join. */
     Optional<String> refusal(Message.Hello hello, Connection from) {
-        if (hello.agent() == null || !hello.agent().matches(NAME)) {
-            return Optional.of("bad agent id '" + hello.agent() + "': letters, digits, '.', '_' and '-', at most 100");
+        if (!Names.valid(hello.agent())) {
+            return Optional.of("bad agent id " + LogText.quote(hello.agent()) + ": " + Names.RULE);
         }
-        if (hello.run() != null && !hello.run().matches(NAME)) {
-            return Optional.of("bad run id '" + hello.run() + "'");
+        if (hello.run() != null && !Names.valid(hello.run())) {
+            return Optional.of("bad run name " + LogText.quote(hello.run()) + ": " + Names.RULE);
         }
         return Optional.empty();
     }

@@ -1,5 +1,6 @@
 package io.tcpmesh.storage.collector;
 
+import io.tcpmesh.coordination.LogText;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.storage.protocol.Message;
 import io.tcpmesh.storage.store.Store;
@@ -51,7 +52,7 @@ final class Liveness {
         agent.heartbeats++;
         agent.missedWarned = 0;
         String threads = hb.threads().stream()
-                .map(t -> t.name() + (t.alive() ? (t.progressing() ? " ok" : " stalled") : " dead"))
+                .map(t -> LogText.escape(t.name()) + (t.alive() ? (t.progressing() ? " ok" : " stalled") : " dead"))
                 .collect(Collectors.joining(", "));
         boolean healthy = hb.threads().stream().allMatch(t -> t.alive() && t.progressing());
         if (healthy) {
@@ -96,7 +97,7 @@ final class Liveness {
             }
             return;
         }
-        long silent = now - agent.lastHeartbeat;
+        long silent = now - Math.max(agent.lastHeartbeat, agent.session.heartbeatArrived);
         int missed = (int) (silent / agent.heartbeatMs);
         if (missed >= MISSED_TO_GONE) {
             gone(run, agent, MISSED_TO_GONE + " heartbeats missed (none for " + silent + " ms)", now);
@@ -112,7 +113,10 @@ final class Liveness {
         store.insertCollectorEvent(run.id, agent.id, "GONE", now, reason);
         log.warn("[{}] run {}: agent {} is gone: {}", node.name(), run.id, agent.id, reason);
         if (agent.session != null) {
-            agent.session.connection.closeNow();
+            AgentSession session = agent.session;
+            session.failed = true;
+            session.connection.send(new Message.Error("gone: " + reason));
+            session.connection.closeAfterSending();
         }
     }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -27,7 +28,12 @@ final class Runs {
     private final Store store;
     private final int expect;
     private final Consumer<String> finished;
+    static final String COLLECTOR_STOPPED = "COLLECTOR_STOPPED";
+    static final String COLLECTOR_RESUMED = "COLLECTOR_RESUMED";
+
     private final Map<String, RunState> runs = new LinkedHashMap<>();
+    /** Runs taken up from the database at start, until the collector serves. */
+    private final List<RunState> takenUp = new ArrayList<>();
     private RunState current;
 
     /**
@@ -45,9 +51,50 @@ final class Runs {
     void resumeOpenRun(long now) {
         store.latestOpenRun().ifPresent(id -> {
             current = load(id, now);
+            takenUp.add(current);
             log.info("[{}] run {} taken up from the database: {} agent(s), waiting for them to reconnect", node.name(), id,
                     current.agents.size());
         });
+    }
+
+    /**
+     * The collector is serving from now on: the agents of the runs taken up from the database get their
+     * grace period from now, and each such run records how long the collector was away.
+     */
+    void serving(long now) {
+        for (RunState run : takenUp) {
+            for (AgentState agent : run.agents.values()) {
+                if (agent.running() && agent.session == null) {
+                    agent.disconnectedAt = now;
+                    agent.lastHeartbeat = now;
+                }
+            }
+            recordAway(run, now);
+        }
+        takenUp.clear();
+    }
+
+    private void recordAway(RunState run, long now) {
+        Optional<Store.EventRow> last = store.lastEvent(run.id);
+        boolean clean = last.map(e -> e.type().equals(COLLECTOR_STOPPED)).orElse(false);
+        long since = last.map(Store.EventRow::receivedAt).orElseGet(() -> store.run(run.id).map(Store.RunRow::openedAt).orElse(now));
+        store.insertCollectorEvent(run.id, null, COLLECTOR_RESUMED, now,
+                "{\"awaySince\":" + since + ",\"clean\":" + clean + "}");
+        log.info("[{}] run {}: the collector was away for {} ms ({})", node.name(), run.id, now - since,
+                clean ? "stopped cleanly" : "ended without a clean stop; counted from the run's last event");
+    }
+
+    /** The collector stops: each unfinished run records it, so the next collector knows how long it was away. */
+    void stopping(long now) {
+        for (RunState run : unfinished()) {
+            store.insertCollectorEvent(run.id, null, COLLECTOR_STOPPED, now, null);
+        }
+    }
+
+    /** Whether the named run is finished (by this collector or an earlier one). */
+    boolean finished(String id) {
+        RunState run = runs.get(id);
+        return run != null ? run.finished : store.runClosed(id);
     }
 
     /** The run a HELLO joins: the one it names (created on first use), or the open run (opened when there is none). */

@@ -69,7 +69,7 @@ class AgentProtocolTest {
         try (Parts p = new Parts(dir, 1)) {
             AgentSession first = p.hello("a", null, "h", 1);
             AgentSession second = p.hello("a", first.run, "h", 1);
-            assertThat(conn(first).closedNow).isTrue();
+            assertThat(conn(first).closed()).isTrue();
             assertThat(conn(second).sent).singleElement().isInstanceOf(Message.Welcome.class);
             p.protocol.closed(first, p.now);
             assertThat(p.store.events(first.run)).extracting(Store.EventRow::type).containsExactly("RECONNECTED");

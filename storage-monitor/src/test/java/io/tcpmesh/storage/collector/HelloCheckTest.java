@@ -24,6 +24,17 @@ class HelloCheckTest {
 
     @Test
     void runNamesThatAreNotNamesAreRefused() {
-        assertThat(check.refusal(new Message.Hello("a", "../etc", "h", 1), from)).get().asString().contains("bad run");
+        for (String run : new String[] {"..", ".", "../etc", "a/b", "a..b", ".hidden", "-x", "", "x".repeat(101), "a\nb"}) {
+            assertThat(check.refusal(new Message.Hello("a", run, "h", 1), from)).as(run).get().asString()
+                    .startsWith("bad run name");
+        }
+    }
+
+    @Test
+    void agentIdsFollowTheSameRule() {
+        for (String agent : new String[] {"..", ".", "a..b", "-x", ""}) {
+            assertThat(check.refusal(new Message.Hello(agent, null, "h", 1), from)).as(agent).get().asString()
+                    .startsWith("bad agent id");
+        }
     }
 }

@@ -34,6 +34,20 @@ class LivenessTest {
     }
 
     @Test
+    void anAgentIsAliveFromWhenItsHeartbeatArrivesNotFromWhenItIsStored() {
+        try (Parts p = new Parts(dir, 1)) {
+            AgentSession s = p.hello("a", null, "h", 1);
+            p.send(s, Parts.start(1, 200));
+            p.advance(500);
+            s.heartbeatArrived = p.now;
+            p.advance(500);
+            assertThat(row(p, s).status()).as("its heartbeat is still queued behind other work").isEqualTo(Store.Status.RUNNING);
+            p.advance(100);
+            assertThat(row(p, s).status()).isEqualTo(Store.Status.GONE);
+        }
+    }
+
+    @Test
     void aDisconnectedAgentHasThreeHeartbeatPeriodsToComeBack() {
         try (Parts p = new Parts(dir, 1)) {
             AgentSession s = p.hello("a", null, "h", 1);

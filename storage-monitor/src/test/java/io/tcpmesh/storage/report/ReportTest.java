@@ -39,8 +39,8 @@ class ReportTest {
     @Test
     void resentMessageIsStoredOnce() {
         Message.Rollover r = new Message.Rollover(1, T0, 0, 0, "f0", 100, 1, 5);
-        assertThat(store.insertMessage("r1", "a1", r, T0)).isTrue();
-        assertThat(store.insertMessage("r1", "a1", r, T0 + 10)).isFalse();
+        assertThat(store.insertMessage("r1", "a1", r, T0)).isEqualTo(Store.Stored.NEW);
+        assertThat(store.insertMessage("r1", "a1", r, T0 + 10)).isEqualTo(Store.Stored.DUPLICATE);
         assertThat(store.events("r1")).hasSize(1);
     }
 

@@ -117,6 +117,7 @@ final class Liveness {
             session.failed = true;
             session.connection.send(new Message.Error("gone: " + reason));
             session.connection.closeAfterSending();
+            agent.session = null;
         }
     }
 }

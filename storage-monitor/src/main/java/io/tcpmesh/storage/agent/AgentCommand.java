@@ -55,6 +55,10 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--zk-root", paramLabel = "PATH", description = "ZooKeeper root (default: ${DEFAULT-VALUE}).")
     String zkRoot = ZooKeeperConfig.DEFAULT_ROOT;
 
+    @Option(names = "--expect", paramLabel = "N", description = "A run this agent opens waits for N agents before it can finish "
+            + "(default: 0, the collector's --expect). Give every agent of a named run the same N.")
+    int expect;
+
     @Option(names = "--run", paramLabel = "NAME", description = "Join this run instead of the collector's open one (same rule as --id; a finished run is refused).")
     String run;
 
@@ -82,7 +86,7 @@ public final class AgentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AgentConfig config = new AgentConfig(id != null ? id : defaultId(), runtime, chunkSize, fileSize, dir, writers, heartbeat,
                 monitor, collector != null ? AgentConfig.address(collector) : null,
-                collector == null ? ZooKeeperConfig.of(zk, zkRoot) : null, run, keepFiles, minFree, maxRate, drainTimeout, buffer);
+                collector == null ? ZooKeeperConfig.of(zk, zkRoot) : null, run, keepFiles, minFree, maxRate, drainTimeout, buffer, expect);
         try (Agent agent = new Agent(config)) {
             StopSignals.onStop(agent::stopEarly);
             Agent.Result r = agent.run();

@@ -20,11 +20,12 @@ import java.util.Objects;
  * @param maxRate      bytes per second per writer, 0 for as fast as the disk goes
  * @param drainTimeout how long to wait after STOP for the collector to acknowledge everything
  * @param outboxLimit  messages kept for the collector while it is away, beyond which samples are dropped
+ * @param expect       agents a run this agent opens waits for (0: the collector's --expect)
  */
 public record AgentConfig(String id, Duration runtime, long chunkSize, long fileSize, Path dir, int writers,
                           Duration heartbeat, Duration monitor, InetSocketAddress collector, ZooKeeperConfig zk,
                           String run, boolean keepFiles, long minFree, long maxRate, Duration drainTimeout,
-                          int outboxLimit) {
+                          int outboxLimit, int expect) {
     /** Chunks below this are accepted with a warning: the exercise asks for about 10 MB. */
     public static final long USUAL_CHUNK = 10L << 20;
     public static final int MAX_CHUNK = 1 << 30;
@@ -55,9 +56,19 @@ public record AgentConfig(String id, Duration runtime, long chunkSize, long file
         if (minFree < 0 || maxRate < 0) {
             throw new IllegalArgumentException("--min-free and --max-rate cannot be negative");
         }
+        if (expect < 0) {
+            throw new IllegalArgumentException("--expect cannot be negative, not " + expect);
+        }
         if (outboxLimit < 16) {
             throw new IllegalArgumentException("--buffer must be at least 16 messages, not " + outboxLimit);
         }
+    }
+
+    public AgentConfig(String id, Duration runtime, long chunkSize, long fileSize, Path dir, int writers, Duration heartbeat,
+                       Duration monitor, InetSocketAddress collector, ZooKeeperConfig zk, String run, boolean keepFiles,
+                       long minFree, long maxRate, Duration drainTimeout, int outboxLimit) {
+        this(id, runtime, chunkSize, fileSize, dir, writers, heartbeat, monitor, collector, zk, run, keepFiles, minFree, maxRate,
+                drainTimeout, outboxLimit, 0);
     }
 
     private static void requireName(String value, String option) {

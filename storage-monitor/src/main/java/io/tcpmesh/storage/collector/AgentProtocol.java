@@ -62,7 +62,7 @@ final class AgentProtocol {
             reject(s, "run " + hello.run() + " is finished", now);
             return;
         }
-        RunState run = runs.join(hello.run(), now);
+        RunState run = runs.join(hello.run(), hello.expect(), now);
         AgentState agent = run.agent(hello.agent());
         if (agent != null && agent.session != null && !agent.session.sameProcess(hello)) {
             AgentSession connected = agent.session;

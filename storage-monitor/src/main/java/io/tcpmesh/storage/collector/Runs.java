@@ -98,8 +98,8 @@ final class Runs {
     }
 
     /** The run a HELLO joins: the one it names (created on first use), or the open run (opened when there is none). */
-    RunState join(String named, long now) {
-        return named != null ? named(named, now) : current(now);
+    RunState join(String named, int expect, long now) {
+        return named != null ? named(named, expect, now) : current(expect, now);
     }
 
     RunState get(String id) {
@@ -128,19 +128,19 @@ final class Runs {
         finished.accept(run.id);
     }
 
-    private RunState current(long now) {
+    private RunState current(int expect, long now) {
         if (current == null || current.finished) {
             String id = RUN_ID.format(Instant.ofEpochMilli(now));
             String unique = id;
             for (int n = 2; store.runExists(unique) || runs.containsKey(unique); n++) {
                 unique = id + "-" + n;
             }
-            current = named(unique, now);
+            current = named(unique, expect, now);
         }
         return current;
     }
 
-    private RunState named(String id, long now) {
+    private RunState named(String id, int helloExpect, long now) {
         RunState run = runs.get(id);
         if (run != null) {
             return run;
@@ -148,10 +148,11 @@ final class Runs {
         if (store.runExists(id)) {
             return load(id, now);
         }
-        run = new RunState(id, expect);
+        int expected = Math.max(expect, helloExpect);
+        run = new RunState(id, expected);
         runs.put(id, run);
-        store.openRun(id, now, expect);
-        log.info("[{}] run {} opened{}", node.name(), id, expect > 0 ? ", expecting " + expect + " agent(s)" : "");
+        store.openRun(id, now, expected);
+        log.info("[{}] run {} opened{}", node.name(), id, expected > 0 ? ", expecting " + expected + " agent(s)" : "");
         return run;
     }
 

@@ -52,6 +52,23 @@ class CollectorRulesTest {
     }
 
     @Test
+    void theHelloThatOpensARunMayRaiseHowManyAgentsItWaitsFor() {
+        try (Parts p = new Parts(dir, 0)) {
+            AgentSession first = p.connect(new FakeConnection());
+            p.send(first, new Message.Hello("a", "e2e", "h", 1, 2));
+            p.send(first, Parts.start(1, 1000));
+            p.send(first, Parts.stop(2));
+            assertThat(p.finished).as("one of the two agents the run waits for").isEmpty();
+            AgentSession second = p.hello("b", "e2e", "h", 2);
+            assertThat(conn(second).last()).isInstanceOf(Message.Welcome.class);
+            p.send(second, Parts.start(1, 1000));
+            p.send(second, Parts.stop(2));
+            assertThat(p.finished).containsExactly("e2e");
+            assertThat(p.store.run("e2e").orElseThrow().expected()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void helloNamingARunFinishedBeforeThisCollectorStartedIsRefused() {
         try (Parts p = new Parts(dir, 1)) {
             p.store.openRun("old", 10, 1);

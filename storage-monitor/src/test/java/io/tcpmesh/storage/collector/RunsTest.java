@@ -15,10 +15,10 @@ class RunsTest {
     @Test
     void agentsWithoutARunNameShareTheOpenRunAndANamedRunIsCreatedOnFirstUse() {
         try (Parts p = new Parts(dir, 0)) {
-            RunState open = p.runs.join(null, p.now);
+            RunState open = p.runs.join(null, 0, p.now);
             assertThat(open.id).matches("run-\\d{8}-\\d{6}");
-            assertThat(p.runs.join(null, p.now + 5)).isSameAs(open);
-            RunState named = p.runs.join("nightly", p.now);
+            assertThat(p.runs.join(null, 0, p.now + 5)).isSameAs(open);
+            RunState named = p.runs.join("nightly", 0, p.now);
             assertThat(named.id).isEqualTo("nightly");
             assertThat(p.store.runExists("nightly")).isTrue();
         }
@@ -27,7 +27,7 @@ class RunsTest {
     @Test
     void aRunFinishesOnlyWithItsExpectedAgentsAllStoppedOrGone() {
         try (Parts p = new Parts(dir, 2)) {
-            RunState run = p.runs.join(null, p.now);
+            RunState run = p.runs.join(null, 0, p.now);
             run.agents.put("a", new AgentState("a", p.now));
             run.agent("a").status = Store.Status.STOPPED;
             p.runs.finishIfDone(run, p.now);
@@ -39,18 +39,18 @@ class RunsTest {
             p.runs.finishIfDone(run, p.now);
             assertThat(p.finished).containsExactly(run.id);
             assertThat(p.store.run(run.id).orElseThrow().closedAt()).isEqualTo(p.now);
-            assertThat(p.runs.join(null, p.now + 1000).id).as("a new open run").isNotEqualTo(run.id);
+            assertThat(p.runs.join(null, 0, p.now + 1000).id).as("a new open run").isNotEqualTo(run.id);
         }
     }
 
     @Test
     void aClashingRunIdGetsASuffix() {
         try (Parts p = new Parts(dir, 1)) {
-            RunState first = p.runs.join(null, p.now);
+            RunState first = p.runs.join(null, 0, p.now);
             first.agents.put("a", new AgentState("a", p.now));
             first.agent("a").status = Store.Status.STOPPED;
             p.runs.finishIfDone(first, p.now);
-            assertThat(p.runs.join(null, p.now).id).isEqualTo(first.id + "-2");
+            assertThat(p.runs.join(null, 0, p.now).id).isEqualTo(first.id + "-2");
         }
     }
 
@@ -61,7 +61,7 @@ class RunsTest {
             p.store.joinAgent("left-open", "a", "h", 1, 10);
             p.store.agentHeartbeatInterval("left-open", "a", 700);
             p.runs.resumeOpenRun(p.now);
-            RunState run = p.runs.join(null, p.now);
+            RunState run = p.runs.join(null, 0, p.now);
             assertThat(run.id).isEqualTo("left-open");
             assertThat(run.expected).isEqualTo(3);
             assertThat(run.agent("a").heartbeatMs).isEqualTo(700);

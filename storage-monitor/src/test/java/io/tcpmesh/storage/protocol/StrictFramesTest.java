@@ -74,6 +74,9 @@ class StrictFramesTest {
         assertThat(read("{\"v\":1,\"type\":\"HELLO\",\"agent\":\"a\",\"run\":null,\"host\":\"h\",\"pid\":1}"))
                 .isEqualTo(new Message.Hello("a", null, "h", 1));
         refused("{\"v\":1,\"type\":\"HELLO\",\"agent\":\"a\",\"run\":5,\"host\":\"h\",\"pid\":1}", "run must be a string");
+        assertThat(read("{\"v\":1,\"type\":\"HELLO\",\"agent\":\"a\",\"host\":\"h\",\"pid\":1,\"expect\":3}"))
+                .isEqualTo(new Message.Hello("a", null, "h", 1, 3));
+        refused("{\"v\":1,\"type\":\"HELLO\",\"agent\":\"a\",\"host\":\"h\",\"pid\":1,\"expect\":-1}", "expect must be an integer");
     }
 
     @ParameterizedTest

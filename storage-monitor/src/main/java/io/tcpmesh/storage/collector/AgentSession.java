@@ -17,6 +17,8 @@ final class AgentSession {
      * moment its heartbeat arrives, however long the database thread takes to get to it.
      */
     volatile long heartbeatArrived = -1;
+    /** Whether a STOP arrived on this connection: the agent sends no more heartbeats, and is not judged by them. */
+    volatile boolean stopArrived;
 
     AgentSession(Connection connection) {
         this.connection = connection;

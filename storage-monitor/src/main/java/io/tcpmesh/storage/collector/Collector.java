@@ -87,6 +87,8 @@ public final class Collector implements AutoCloseable {
         long arrived = clock.getAsLong();
         if (message instanceof Message.Heartbeat) {
             session.heartbeatArrived = arrived;
+        } else if (message instanceof Message.Stop) {
+            session.stopArrived = true;
         }
         session.backlog.queued(session.connection);
         thread.execute(() -> {

@@ -97,6 +97,9 @@ final class Liveness {
             }
             return;
         }
+        if (agent.session.stopArrived) {
+            return;
+        }
         long silent = now - Math.max(agent.lastHeartbeat, agent.session.heartbeatArrived);
         int missed = (int) (silent / agent.heartbeatMs);
         if (missed >= MISSED_TO_GONE) {

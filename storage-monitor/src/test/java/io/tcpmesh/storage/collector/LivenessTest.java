@@ -48,6 +48,19 @@ class LivenessTest {
     }
 
     @Test
+    void anAgentWhoseStopArrivedIsNotGoneWhileTheStopWaitsForTheDatabase() {
+        try (Parts p = new Parts(dir, 1)) {
+            AgentSession s = p.hello("a", null, "h", 1);
+            p.send(s, Parts.start(1, 200));
+            s.stopArrived = true;
+            p.advance(5000);
+            assertThat(row(p, s).status()).isEqualTo(Store.Status.RUNNING);
+            p.send(s, Parts.stop(2));
+            assertThat(row(p, s).status()).isEqualTo(Store.Status.STOPPED);
+        }
+    }
+
+    @Test
     void aDisconnectedAgentHasThreeHeartbeatPeriodsToComeBack() {
         try (Parts p = new Parts(dir, 1)) {
             AgentSession s = p.hello("a", null, "h", 1);

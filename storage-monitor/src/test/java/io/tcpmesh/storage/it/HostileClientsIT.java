@@ -140,7 +140,7 @@ class HostileClientsIT {
             OutputStream out = s.getOutputStream();
             out.write(frame(String.format(HELLO, "flooder").replace("\"pid\"", "\"run\":\"flood-run\",\"pid\"")));
             ByteArrayOutputStream batch = new ByteArrayOutputStream();
-            for (int seq = 1; seq <= 5000; seq++) {
+            for (int seq = 1; seq <= 2500; seq++) {
                 batch.writeBytes(frame(String.format(HEARTBEAT, "\"seq\":" + seq + ",")));
             }
             out.write(batch.toByteArray());

@@ -234,7 +234,8 @@ class HostileClientsIT {
             CollectorServer server = collector.service().instance(CollectorServer.class);
             long baseline = socketDescriptors();
 
-            Agent good = f.create(f.agent("good", "8s", 64 << 10, 256 << 10, Timing.scaled(Duration.ofMillis(500))));
+            // a heartbeat of 1 s: three missed take 3 s, well above what the flood costs a loaded machine
+            Agent good = f.create(f.agent("good", "8s", 64 << 10, 256 << 10, Timing.scaled(Duration.ofSeconds(1))));
             Future<Agent.Result> run = f.run(good);
             Timing.await("good agent connected", Duration.ofSeconds(10), () -> good.connected() && good.runId() != null);
 

@@ -22,13 +22,15 @@ final class AgentProtocol {
     private final Runs runs;
     private final Liveness liveness;
     private final HelloCheck helloCheck;
+    private final CollectorCounters counters;
 
-    AgentProtocol(Node node, Store store, Runs runs, Liveness liveness, HelloCheck helloCheck) {
+    AgentProtocol(Node node, Store store, Runs runs, Liveness liveness, HelloCheck helloCheck, CollectorCounters counters) {
         this.node = node;
         this.store = store;
         this.runs = runs;
         this.liveness = liveness;
         this.helloCheck = helloCheck;
+        this.counters = counters;
     }
 
     void received(AgentSession s, Message message, long now) {
@@ -109,6 +111,7 @@ final class AgentProtocol {
             reject(s, "seq " + m.seq() + " is already stored with a different body", now);
             return;
         }
+        counters.message(stored == Store.Stored.NEW);
         s.connection.send(new Message.Ack(m.seq()));
         if (stored == Store.Stored.DUPLICATE) {
             return;
@@ -152,6 +155,7 @@ final class AgentProtocol {
             return;
         }
         s.failed = true;
+        counters.protocolError();
         String who = s.who();
         store.insertCollectorEvent(s.run, who, "ERROR", now, error);
         log.warn("[{}] session {} from {} ({}): {}; closing it", node.name(), s.connection.id(), s.connection.remote(),

@@ -27,6 +27,7 @@ public final class Collector implements AutoCloseable {
     private final DatabaseThread thread;
     private final ReportWriter reports;
     private final CopyOnWriteArrayList<Consumer<String>> finishedListeners = new CopyOnWriteArrayList<>();
+    private final CollectorCounters counters = new CollectorCounters();
     // database thread only, set by start()
     private Store store;
     private Runs runs;
@@ -51,7 +52,7 @@ public final class Collector implements AutoCloseable {
             store = Store.open(config.db());
             runs = new Runs(node, store, config.expect(), this::finished);
             liveness = new Liveness(node, store, runs);
-            protocol = new AgentProtocol(node, store, runs, liveness, new HelloCheck());
+            protocol = new AgentProtocol(node, store, runs, liveness, new HelloCheck(), counters);
             runs.resumeOpenRun(clock.getAsLong());
         });
         return this;
@@ -60,7 +61,17 @@ public final class Collector implements AutoCloseable {
     /** The port is bound: grace periods of a taken-up run count from now, and the checks start. */
     public void serving() {
         thread.call(() -> runs.serving(clock.getAsLong()));
-        thread.every(config.tick(), () -> ifOpen(() -> liveness.tick(clock.getAsLong())));
+        thread.every(config.tick(), () -> ifOpen(this::tick));
+    }
+
+    private void tick() {
+        liveness.tick(clock.getAsLong());
+        counters.census(runs.count(), runs.agentsByStatus());
+    }
+
+    /** What /metrics shows; thread-safe. */
+    public CollectorCounters counters() {
+        return counters;
     }
 
     public void onRunFinished(Consumer<String> listener) {

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,18 @@ final class Runs {
 
     RunState get(String id) {
         return runs.get(id);
+    }
+
+    /** Runs this collector knows, open and finished. */
+    int count() {
+        return runs.size();
+    }
+
+    /** How many agents of every run are in each state. */
+    Map<Status, Integer> agentsByStatus() {
+        Map<Status, Integer> counts = new EnumMap<>(Status.class);
+        runs.values().forEach(r -> r.agents.values().forEach(a -> counts.merge(a.status, 1, Integer::sum)));
+        return counts;
     }
 
     List<RunState> unfinished() {

@@ -24,7 +24,7 @@ final class Parts implements AutoCloseable {
         this.store = Store.open(db);
         this.runs = new Runs(node, store, expect, finished::add);
         this.liveness = new Liveness(node, store, runs);
-        this.protocol = new AgentProtocol(node, store, runs, liveness, new HelloCheck());
+        this.protocol = new AgentProtocol(node, store, runs, liveness, new HelloCheck(), new CollectorCounters());
     }
 
     AgentSession connect(FakeConnection c) {

@@ -50,7 +50,7 @@ final class StorageFixture implements AutoCloseable {
     }
 
     Started collector(CollectorConfig config) throws Exception {
-        ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root()).drainTimeout(Duration.ZERO);
+        ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root()).drainTimeout(Duration.ZERO).adminPort(0);
         RunningService running = ServiceLauncher.start(CollectorCommand.SERVICE, options, new CollectorModule(config));
         closeables.add(running);
         List<String> finished = new CopyOnWriteArrayList<>();

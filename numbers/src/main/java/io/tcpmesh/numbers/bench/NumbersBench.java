@@ -6,6 +6,8 @@ import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
 import io.tcpmesh.numbers.codec.Hello;
 import io.tcpmesh.numbers.codec.LineCodecFactory;
 import io.tcpmesh.numbers.codec.Protocol;
+import io.tcpmesh.numbers.codec.ProtocolException;
+import io.tcpmesh.numbers.codec.ServerMessage;
 import org.apache.mina.core.future.ConnectFuture;
 import org.apache.mina.core.service.IoHandlerAdapter;
 import org.apache.mina.core.session.IoSession;
@@ -76,7 +78,7 @@ public final class NumbersBench implements Callable<Integer> {
                 future.addListener(f -> {
                     ConnectFuture cf = (ConnectFuture) f;
                     if (cf.isConnected()) {
-                        cf.getSession().write(Hello.stateful(id, count, 0).line());
+                        cf.getSession().write(Hello.stateful(id, count, 0));
                     } else {
                         firstError.compareAndSet(null, "connect: " + cf.getException());
                         refused.incrementAndGet();
@@ -112,14 +114,21 @@ public final class NumbersBench implements Callable<Integer> {
     private final class Handler extends IoHandlerAdapter {
         @Override
         public void messageReceived(IoSession session, Object message) {
-            String line = (String) message;
-            if (line.startsWith("N ")) {
+            ServerMessage reply;
+            try {
+                reply = ServerMessage.parse((String) message);
+            } catch (ProtocolException e) {
+                firstError.compareAndSet(null, e.getMessage());
+                session.closeNow();
+                return;
+            }
+            if (reply instanceof ServerMessage.Message) {
                 messages.increment();
-            } else if (line.startsWith("OK ")) {
+            } else if (reply instanceof ServerMessage.Ok) {
                 accepted.incrementAndGet();
-            } else if (line.startsWith("ERR ")) {
+            } else if (reply instanceof ServerMessage.Err err) {
                 refused.incrementAndGet();
-                firstError.compareAndSet(null, line);
+                firstError.compareAndSet(null, err.line());
             }
         }
 

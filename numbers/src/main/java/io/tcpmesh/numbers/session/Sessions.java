@@ -115,7 +115,7 @@ public final class Sessions {
             return countMismatch(hello.clientId(), record, hello);
         }
         Live here = live.get(hello.clientId());
-        int sent = here != null ? here.position().getAsInt() : record.mostSent(clock.millis(), CLOCK_SKEW.toMillis());
+        int sent = here != null ? Math.max(record.next(), here.position().getAsInt()) : record.mostSent(clock.millis(), CLOCK_SKEW.toMillis());
         if (hello.next() > sent) {
             return beyond(hello.clientId(), sent, hello.next());
         }

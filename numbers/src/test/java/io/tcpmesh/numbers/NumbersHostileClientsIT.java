@@ -7,6 +7,9 @@ import io.tcpmesh.numbers.client.ClientOptions;
 import io.tcpmesh.numbers.client.ClientResult;
 import io.tcpmesh.numbers.codec.Variant;
 import io.tcpmesh.numbers.sequence.Checksum;
+import io.tcpmesh.numbers.store.ZooKeeperSessionStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -74,9 +77,9 @@ class NumbersHostileClientsIT {
             assertThat(c.sendLine("HELLO 1 stateful beyond 1000 0").readLine()).isEqualTo("OK stateful beyond 1000 0");
             readNumbers(c, 0, 2, new Checksum());
         }
-        String answer = Timing.await("beyond released", Duration.ofSeconds(10), () -> answerOf(a, "HELLO 1 stateful beyond 1000 900"),
-                line -> !line.startsWith("ERR busy "));
-        assertThat(answer).startsWith("ERR mismatch ");
+        CuratorFramework client = zk.newClient();
+        Timing.await("beyond marked disconnected", Duration.ofSeconds(10), () -> disconnected(client, "beyond"));
+        assertThat(answer(a, "HELLO 1 stateful beyond 1000 900")).startsWith("ERR mismatch ");
         assertThat(answer(a, "HELLO 1 stateful beyond 1000 2")).isEqualTo("OK stateful beyond 1000 2");
     }
 
@@ -230,6 +233,14 @@ class NumbersHostileClientsIT {
             return c.sendLine(hello).readAll();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean disconnected(CuratorFramework client, String id) {
+        try {
+            return new ObjectMapper().readTree(client.getData().forPath(ZooKeeperSessionStore.path(id))).hasNonNull("disconnectedAt");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

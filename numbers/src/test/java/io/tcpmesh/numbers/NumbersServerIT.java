@@ -117,7 +117,8 @@ class NumbersServerIT {
         dead.create().creatingParentsIfNeeded().forPath(ZooKeeperSessionStore.path("claimed"),
                 ("{\"seed\":1,\"count\":10,\"next\":3,\"disconnectedAt\":null,\"owner\":\"numbers-dead\",\"connectedAt\":" + now
                         + ",\"intervalMs\":60000}").getBytes());
-        dead.create().withMode(CreateMode.EPHEMERAL).forPath(ZooKeeperSessionStore.path("claimed") + "/claim", "numbers-dead".getBytes());
+        dead.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(ZooKeeperSessionStore.claimPath("claimed"),
+                "numbers-dead".getBytes());
         assertThat(firstLine(server, "HELLO 1 stateful claimed 10 3")).startsWith("ERR busy ");
         assertThat(firstLine(server, "HELLO 1 stateful claimed 10 9")).startsWith("ERR mismatch ");
         dead.close();

@@ -193,7 +193,7 @@ public final class Sessions {
     private int sweep(String bucket) {
         int deleted = 0;
         try {
-            for (String id : store.clientIds(bucket)) {
+            for (String id : store.unclaimedIds(bucket)) {
                 Optional<Versioned> current = store.get(id);
                 if (current.isPresent() && !current.get().claimed() && sweep(id, current.get())) {
                     deleted++;

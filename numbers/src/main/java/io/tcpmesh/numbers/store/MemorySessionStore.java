@@ -51,7 +51,12 @@ public final class MemorySessionStore implements SessionStore {
     }
 
     @Override
-    public Collection<String> clientIds(String bucket) {
+    public Collection<String> unclaimedIds(String bucket) {
+        return records.entrySet().stream().filter(e -> !e.getValue().claimed()).map(java.util.Map.Entry::getKey).toList();
+    }
+
+    /** Every client id with a record. */
+    public Collection<String> clientIds() {
         return List.copyOf(records.keySet());
     }
 

@@ -45,8 +45,11 @@ public interface SessionStore extends AutoCloseable {
     /** The groups the sweep lists one at a time, so that no listing grows with the whole store. */
     List<String> buckets() throws StoreException;
 
-    /** Every client id with a record in the bucket. */
-    Collection<String> clientIds(String bucket) throws StoreException;
+    /**
+     * The client ids with a record in the bucket and no claim, as far as two listings taken one after the
+     * other can tell: {@link #get} says for sure.
+     */
+    Collection<String> unclaimedIds(String bucket) throws StoreException;
 
     /** Runs {@code action} each time this process loses every claim it held at once (a ZooKeeper session expiry). */
     default void onClaimsLost(Runnable action) {

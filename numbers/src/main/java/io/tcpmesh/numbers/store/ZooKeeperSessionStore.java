@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -26,14 +28,17 @@ import java.util.zip.CRC32;
  *   <li>{@code /numbers/sessions/BB/CLIENT-ID}: persistent, the {@link SessionRecord} JSON; {@code BB} is
  *       one of 256 buckets, two lowercase hex digits of the CRC-32 of the id, so that no listing holds
  *       more than a 256th of the sessions;</li>
- *   <li>{@code /numbers/sessions/BB/CLIENT-ID/claim}: ephemeral, the claim of the server that streams it
- *       (its node id as data), gone with that server's ZooKeeper session.</li>
+ *   <li>{@code /numbers/claims/BB/CLIENT-ID}: ephemeral, the claim of the server that streams it (its
+ *       node id as data), gone with that server's ZooKeeper session. Kept apart from the records so that
+ *       the sweep tells streamed sessions from the others by two listings, without reading them.</li>
  * </ul>
- * A claim is taken and dropped in one multi-operation with the write of the record; conditional writes
- * use the record's data version.
+ * A claim is taken and dropped in one multi-operation with the write of the record, and every write
+ * names the record's data version: taking a claim changes that version, so a write based on a read
+ * from before the claim fails.
  */
 public final class ZooKeeperSessionStore implements SessionStore {
     public static final String SESSIONS_PATH = "/numbers/sessions";
+    public static final String CLAIMS_PATH = "/numbers/claims";
     public static final int BUCKETS = 256;
 
     /** How long a store call waits for a ZooKeeper connection before it fails. */
@@ -66,8 +71,9 @@ public final class ZooKeeperSessionStore implements SessionStore {
         return SESSIONS_PATH + "/" + bucket(clientId) + "/" + clientId;
     }
 
-    static String claimPath(String clientId) {
-        return path(clientId) + "/claim";
+    /** The path of a session's claim, under the namespace. */
+    public static String claimPath(String clientId) {
+        return CLAIMS_PATH + "/" + bucket(clientId) + "/" + clientId;
     }
 
     @Override
@@ -76,7 +82,9 @@ public final class ZooKeeperSessionStore implements SessionStore {
         try {
             Stat stat = new Stat();
             byte[] data = client.getData().storingStatIn(stat).forPath(path(clientId));
-            return Optional.of(new Versioned(JSON.readValue(data, SessionRecord.class), stat.getVersion(), stat.getNumChildren() > 0));
+            // read after the record: a claim taken since changed the version this read returns
+            boolean claimed = client.checkExists().forPath(claimPath(clientId)) != null;
+            return Optional.of(new Versioned(JSON.readValue(data, SessionRecord.class), stat.getVersion(), claimed));
         } catch (KeeperException.NoNodeException e) {
             return Optional.empty();
         } catch (Exception e) {
@@ -91,7 +99,7 @@ public final class ZooKeeperSessionStore implements SessionStore {
         try {
             return created(clientId, data);
         } catch (KeeperException.NoNodeException e) {
-            ensureBucket(clientId);
+            ensureBuckets(clientId);
             try {
                 return created(clientId, data);
             } catch (KeeperException.NodeExistsException again) {
@@ -117,16 +125,30 @@ public final class ZooKeeperSessionStore implements SessionStore {
         requireConnected();
         byte[] data = json(record);
         try {
-            transaction(client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(claimPath(clientId), owner()),
-                    client.transactionOp().setData().withVersion(expectedVersion).forPath(path(clientId), data));
-            return Optional.of(expectedVersion + 1);
+            return claimed(clientId, data, expectedVersion);
         } catch (KeeperException.NodeExistsException e) {
             return ownWrite(clientId, data);
-        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+        } catch (KeeperException.BadVersionException e) {
             return Optional.empty();
+        } catch (KeeperException.NoNodeException e) {
+            // the record is gone, or its claims bucket is (made by an older layout or removed by hand)
+            ensureBuckets(clientId);
+            try {
+                return claimed(clientId, data, expectedVersion);
+            } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException | KeeperException.NoNodeException again) {
+                return Optional.empty();
+            } catch (Exception again) {
+                throw failure("claim", clientId, again);
+            }
         } catch (Exception e) {
             throw failure("claim", clientId, e);
         }
+    }
+
+    private Optional<Integer> claimed(String clientId, byte[] data, int expectedVersion) throws Exception {
+        transaction(client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(claimPath(clientId), owner()),
+                client.transactionOp().setData().withVersion(expectedVersion).forPath(path(clientId), data));
+        return Optional.of(expectedVersion + 1);
     }
 
     @Override
@@ -182,7 +204,7 @@ public final class ZooKeeperSessionStore implements SessionStore {
         try {
             client.delete().withVersion(expectedVersion).forPath(path(clientId));
             return true;
-        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException | KeeperException.NotEmptyException e) {
+        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
             return false;
         } catch (Exception e) {
             throw failure("delete", clientId, e);
@@ -195,8 +217,10 @@ public final class ZooKeeperSessionStore implements SessionStore {
     }
 
     @Override
-    public Collection<String> clientIds(String bucket) throws StoreException {
-        return children(SESSIONS_PATH + "/" + bucket);
+    public Collection<String> unclaimedIds(String bucket) throws StoreException {
+        Set<String> ids = new HashSet<>(children(SESSIONS_PATH + "/" + bucket));
+        ids.removeAll(children(CLAIMS_PATH + "/" + bucket));
+        return ids;
     }
 
     @Override
@@ -237,13 +261,15 @@ public final class ZooKeeperSessionStore implements SessionStore {
         client.transaction().forOperations(Arrays.asList(ops));
     }
 
-    private void ensureBucket(String clientId) throws StoreException {
-        try {
-            client.create().creatingParentsIfNeeded().forPath(SESSIONS_PATH + "/" + bucket(clientId));
-        } catch (KeeperException.NodeExistsException e) {
-            // made by another server meanwhile
-        } catch (Exception e) {
-            throw failure("create the bucket of", clientId, e);
+    private void ensureBuckets(String clientId) throws StoreException {
+        for (String parent : List.of(SESSIONS_PATH, CLAIMS_PATH)) {
+            try {
+                client.create().creatingParentsIfNeeded().forPath(parent + "/" + bucket(clientId));
+            } catch (KeeperException.NodeExistsException e) {
+                // made by another server meanwhile
+            } catch (Exception e) {
+                throw failure("create the bucket of", clientId, e);
+            }
         }
     }
 

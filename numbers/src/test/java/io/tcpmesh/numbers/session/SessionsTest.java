@@ -66,7 +66,7 @@ class SessionsTest {
     @Test
     void aFinishedSessionIsGoneAtOnce() throws Exception {
         sessions.finish(sessions.claim(Hello.stateful("c1", 10, 0)));
-        assertThat(store.clientIds("")).isEmpty();
+        assertThat(store.clientIds()).isEmpty();
     }
 
     @Test
@@ -75,7 +75,7 @@ class SessionsTest {
         sessions.claim(Hello.stateful("live", 10, 0));
         clock.advance(Duration.ofSeconds(61));
         assertThat(sessions.sweep()).isEqualTo(1);
-        assertThat(store.clientIds("")).containsExactly("live");
+        assertThat(store.clientIds()).containsExactly("live");
     }
 
     @Test

@@ -73,6 +73,13 @@ public final class NumbersBench implements Callable<Integer> {
     @Option(names = "--resume", description = "After the hold, drop this many streams and resume each on the next server (default: ${DEFAULT-VALUE}).")
     int resumes;
 
+    @Option(names = "--park", description = "Instead of holding streams: start this many sessions, each closed at its OK, so the servers keep them"
+            + " disconnected (stored, resumable) for their expiry; at most 2,000 connections at a time (default: ${DEFAULT-VALUE}).")
+    int park;
+
+    @Option(names = "--id-prefix", description = "Prefix of the client ids, so two bench processes do not share ids (default: bench-TIME).")
+    String idPrefix;
+
     @Option(names = "--zk", description = "The servers' ZooKeeper, to count the transactions (zxids) the streams cost.")
     String zk;
 
@@ -84,7 +91,7 @@ public final class NumbersBench implements Callable<Integer> {
     private final AtomicInteger refused = new AtomicInteger();
     private final AtomicInteger closed = new AtomicInteger();
     private final AtomicReference<String> firstError = new AtomicReference<>();
-    private final String run = Long.toString(System.currentTimeMillis(), 36);
+    private final LongAdder closedAtOk = new LongAdder();
     private NioSocketConnector connector;
     private CuratorFramework client;
 
@@ -99,7 +106,14 @@ public final class NumbersBench implements Callable<Integer> {
         connector.setConnectTimeoutMillis(10_000);
         connector.setHandler(new Handler());
         client = zk == null ? null : ZooKeeperClients.start(ZooKeeperConfig.of(zk, zkRoot));
+        if (idPrefix == null) {
+            idPrefix = "bench-" + Long.toString(System.currentTimeMillis(), 36);
+        }
         try {
+            if (park > 0) {
+                park();
+                return refused.get() == 0 ? 0 : 1;
+            }
             long zxid0 = zxid();
             List<IoSession> opened = open();
             long zxid1 = zxid();
@@ -130,7 +144,7 @@ public final class NumbersBench implements Callable<Integer> {
         long started = System.nanoTime();
         for (int i = 0; i < streams; i++) {
             inFlight.acquire();
-            String id = "bench-" + run + "-" + i;
+            String id = idPrefix + "-" + i;
             ConnectFuture future = connector.connect(server(i), new InetSocketAddress("127.0.0." + (1 + i % localAddresses), 0));
             future.addListener(f -> {
                 ConnectFuture cf = (ConnectFuture) f;
@@ -152,6 +166,51 @@ public final class NumbersBench implements Callable<Integer> {
         System.out.printf("opened %d of %d streams in %.1f s (%d refused%s)%n", accepted.get(), streams, ramp, refused.get(),
                 firstError.get() == null ? "" : ", first: " + firstError.get());
         return opened;
+    }
+
+    /** Starts --park sessions and closes each at its OK: the servers keep them, disconnected. */
+    private void park() throws Exception {
+        Semaphore inFlight = new Semaphore(2_000);
+        long zxid0 = zxid();
+        long started = System.nanoTime();
+        for (int i = 0; i < park; i++) {
+            inFlight.acquire();
+            String id = idPrefix + "-" + i;
+            ConnectFuture future = connector.connect(server(i), new InetSocketAddress("127.0.0." + (1 + i % localAddresses), 0));
+            future.addListener(f -> {
+                ConnectFuture cf = (ConnectFuture) f;
+                if (cf.isConnected()) {
+                    cf.getSession().setAttribute(Semaphore.class, inFlight);
+                    hello(cf.getSession(), id, 0);
+                } else {
+                    firstError.compareAndSet(null, "connect: " + cf.getException());
+                    refused.incrementAndGet();
+                    inFlight.release();
+                }
+            });
+        }
+        inFlight.acquire(2_000);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("parked %d of %d sessions in %.1f s: %.0f sessions/s (%d refused%s)%n", closedAtOk.sum(), park, seconds,
+                closedAtOk.sum() / seconds, refused.get(), firstError.get() == null ? "" : ", first: " + firstError.get());
+        if (client != null) {
+            long zxid1 = settledZxid();
+            System.out.printf("zookeeper: %d transactions to start and release %d sessions: %.2f per session%n", zxid1 - zxid0,
+                    closedAtOk.sum(), (zxid1 - zxid0 - 1) / (double) Math.max(1, closedAtOk.sum()));
+        }
+    }
+
+    /** The zxid once the servers' releases have landed: unchanged over two seconds, apart from our own marks. */
+    private long settledZxid() throws Exception {
+        long last = zxid();
+        while (true) {
+            Thread.sleep(2_000);
+            long now = zxid();
+            if (now == last + 1) {
+                return last;
+            }
+            last = now;
+        }
     }
 
     private InetSocketAddress server(int i) {
@@ -180,6 +239,7 @@ public final class NumbersBench implements Callable<Integer> {
     private void resume(List<IoSession> sessions) throws Exception {
         long zxid0 = zxid();
         long[] micros = new long[sessions.size()];
+        long[] last = new long[sessions.size()];
         int busy = 0;
         int failed = 0;
         for (int k = 0; k < sessions.size(); k++) {
@@ -190,6 +250,7 @@ public final class NumbersBench implements Callable<Integer> {
             long t0 = System.nanoTime();
             old.closeNow().awaitUninterruptibly();
             while (true) {
+                long attempt = System.nanoTime();
                 ConnectFuture cf = connector.connect(new InetSocketAddress(host, port), old.getLocalAddress() instanceof InetSocketAddress a
                         ? new InetSocketAddress(a.getAddress(), 0) : null).awaitUninterruptibly();
                 IoSession session = cf.getSession();
@@ -206,19 +267,27 @@ public final class NumbersBench implements Callable<Integer> {
                     failed++;
                     firstError.compareAndSet(null, reply.line());
                 }
+                last[k] = (System.nanoTime() - attempt) / 1_000;
                 break;
             }
             micros[k] = (System.nanoTime() - t0) / 1_000;
         }
         long zxid1 = zxid();
-        Arrays.sort(micros);
-        System.out.printf("resume: %d streams dropped and resumed on the next server, one at a time: close to OK p50 %.1f ms, p99 %.1f ms, max %.1f ms;"
-                        + " %d busy answers retried, %d failed%n", micros.length, micros[micros.length / 2] / 1e3,
-                micros[(int) (micros.length * 0.99)] / 1e3, micros[micros.length - 1] / 1e3, busy, failed);
+        System.out.printf("resume: %d streams dropped and resumed on the next server, one at a time, 'busy' retried every 5 ms (%d times), %d failed%n",
+                micros.length, busy, failed);
+        System.out.printf("resume: from the close to the OK (until the old server has seen the close, at its next message): %s%n", percentiles(micros));
+        System.out.printf("resume: the accepted HELLO, connect to OK (store read + claim): %s%n", percentiles(last));
         if (client != null) {
             System.out.printf("zookeeper: %d transactions for %d resumes: %.2f per resume (release + claim)%n", zxid1 - zxid0,
                     micros.length, (zxid1 - zxid0 - 1) / (double) micros.length);
         }
+    }
+
+    private static String percentiles(long[] micros) {
+        long[] sorted = micros.clone();
+        Arrays.sort(sorted);
+        return String.format("p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms", sorted[sorted.length / 2] / 1e3,
+                sorted[(int) (sorted.length * 0.9)] / 1e3, sorted[(int) (sorted.length * 0.99)] / 1e3, sorted[sorted.length - 1] / 1e3);
     }
 
     /** The ZooKeeper transaction id now (a write of our own, counted out by the callers), or 0 without --zk. */
@@ -250,6 +319,17 @@ public final class NumbersBench implements Callable<Integer> {
             @SuppressWarnings("unchecked")
             CompletableFuture<ServerMessage> first = (CompletableFuture<ServerMessage>) session.getAttribute(FIRST_REPLY);
             boolean isFirst = first.complete(reply);
+            Semaphore parking = (Semaphore) session.getAttribute(Semaphore.class);
+            if (parking != null) {
+                if (reply instanceof ServerMessage.Ok) {
+                    closedAtOk.increment();
+                } else {
+                    refused.incrementAndGet();
+                    firstError.compareAndSet(null, reply.line());
+                }
+                session.closeNow();
+                return;
+            }
             if (reply instanceof ServerMessage.Ok && isFirst) {
                 accepted.incrementAndGet();
             } else if (reply instanceof ServerMessage.Err err) {
@@ -261,6 +341,10 @@ public final class NumbersBench implements Callable<Integer> {
         @Override
         public void sessionClosed(IoSession session) {
             closed.incrementAndGet();
+            Semaphore parking = (Semaphore) session.getAttribute(Semaphore.class);
+            if (parking != null) {
+                parking.release();
+            }
         }
 
         @Override

@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +36,7 @@ public final class Sessions {
 
     private static final Logger log = LoggerFactory.getLogger(Sessions.class);
     private static final int CLAIM_ATTEMPTS = 5;
+    private static final long SLOW_SWEEP_MS = 1_000;
 
     private final SessionStore store;
     private final Supplier<String> nodeName;
@@ -179,13 +182,20 @@ public final class Sessions {
      * Returns how many it deleted.
      */
     public int sweep() {
+        long started = System.nanoTime();
         int deleted = 0;
+        int buckets = 0;
         try {
             for (String bucket : store.buckets()) {
                 deleted += sweep(bucket);
+                buckets++;
             }
         } catch (StoreException e) {
             log.warn("[{}] session sweep failed: {}", nodeName.get(), e.getMessage());
+        }
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        if (ms >= SLOW_SWEEP_MS) {
+            log.info("[{}] session sweep of {} buckets took {} ms, {} deleted", nodeName.get(), buckets, ms, deleted);
         }
         return deleted;
     }
@@ -193,9 +203,12 @@ public final class Sessions {
     private int sweep(String bucket) {
         int deleted = 0;
         try {
-            for (String id : store.unclaimedIds(bucket)) {
-                Optional<Versioned> current = store.get(id);
-                if (current.isPresent() && !current.get().claimed() && sweep(id, current.get())) {
+            Collection<String> ids = store.unclaimedIds(bucket);
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            for (Map.Entry<String, Versioned> current : store.getAll(ids).entrySet()) {
+                if (!current.getValue().claimed() && sweep(current.getKey(), current.getValue())) {
                     deleted++;
                 }
             }

@@ -1,7 +1,9 @@
 package io.tcpmesh.numbers.store;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -13,6 +15,15 @@ public final class MemorySessionStore implements SessionStore {
     @Override
     public Optional<Versioned> get(String clientId) {
         return Optional.ofNullable(records.get(clientId));
+    }
+
+    @Override
+    public Map<String, Versioned> getAll(Collection<String> clientIds) {
+        Map<String, Versioned> found = new HashMap<>();
+        for (String id : clientIds) {
+            get(id).ifPresent(v -> found.put(id, v));
+        }
+        return found;
     }
 
     @Override

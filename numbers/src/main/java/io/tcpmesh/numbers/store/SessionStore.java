@@ -2,6 +2,7 @@ package io.tcpmesh.numbers.store;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,6 +18,9 @@ import java.util.Optional;
 public interface SessionStore extends AutoCloseable {
 
     Optional<Versioned> get(String clientId) throws StoreException;
+
+    /** The records of these ids that exist, read together (pipelined where the store can). */
+    Map<String, Versioned> getAll(Collection<String> clientIds) throws StoreException;
 
     /** Creates the record with this server's claim on it; returns its version, or empty if a record exists. */
     Optional<Integer> create(String clientId, SessionRecord record) throws StoreException;

@@ -2,6 +2,7 @@ package io.tcpmesh.numbers.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.zookeeper.CreateMode;
@@ -12,7 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Set;
 import java.util.Objects;
@@ -82,13 +86,51 @@ public final class ZooKeeperSessionStore implements SessionStore {
         try {
             Stat stat = new Stat();
             byte[] data = client.getData().storingStatIn(stat).forPath(path(clientId));
-            // read after the record: a claim taken since changed the version this read returns
-            boolean claimed = client.checkExists().forPath(claimPath(clientId)) != null;
-            return Optional.of(new Versioned(JSON.readValue(data, SessionRecord.class), stat.getVersion(), claimed));
+            SessionRecord record = JSON.readValue(data, SessionRecord.class);
+            return Optional.of(new Versioned(record, stat.getVersion(), claimed(clientId, record)));
         } catch (KeeperException.NoNodeException e) {
             return Optional.empty();
         } catch (Exception e) {
             throw failure("read", clientId, e);
+        }
+    }
+
+    /**
+     * Whether a session is claimed, for a record just read: a claim is taken and dropped together with
+     * a write that marks the record connected or disconnected, so only a record marked connected needs
+     * the claim looked up (it is missing when the server died). Looked up after the record: a claim
+     * taken since changed the version that read returned.
+     */
+    private boolean claimed(String clientId, SessionRecord record) throws Exception {
+        return record.connected() && client.checkExists().forPath(claimPath(clientId)) != null;
+    }
+
+    @Override
+    public Map<String, Versioned> getAll(Collection<String> clientIds) throws StoreException {
+        requireConnected();
+        Map<String, CompletableFuture<CuratorEvent>> reads = new HashMap<>();
+        try {
+            for (String id : clientIds) {
+                CompletableFuture<CuratorEvent> read = new CompletableFuture<>();
+                client.getData().inBackground((c, event) -> read.complete(event)).forPath(path(id));
+                reads.put(id, read);
+            }
+            Map<String, Versioned> found = new HashMap<>();
+            for (Map.Entry<String, CompletableFuture<CuratorEvent>> read : reads.entrySet()) {
+                CuratorEvent event = read.getValue().get(CONNECT_WAIT.toMillis() * 5, TimeUnit.MILLISECONDS);
+                if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+                    SessionRecord record = JSON.readValue(event.getData(), SessionRecord.class);
+                    found.put(read.getKey(), new Versioned(record, event.getStat().getVersion(), claimed(read.getKey(), record)));
+                } else if (event.getResultCode() != KeeperException.Code.NONODE.intValue()) {
+                    throw KeeperException.create(KeeperException.Code.get(event.getResultCode()), event.getPath());
+                }
+            }
+            return found;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted reading sessions", e);
+        } catch (Exception e) {
+            throw new StoreException("cannot read " + clientIds.size() + " sessions in ZooKeeper: " + e, e);
         }
     }
 

@@ -10,7 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 PARKED="${PARKED:-64000}"
 HELD="${HELD:-18000}"          # per bench process; two of them, half on each server
-RESUMES="${RESUMES:-500}"
+RESUMES="${RESUMES:-50}"     # each waits up to one interval for the old server to see the close
 INTERVAL="${INTERVAL:-10s}"
 HOLD="${HOLD:-60}"
 ZK_PORT=19011; A=19012; B=19013
@@ -64,11 +64,21 @@ done
 sa="${pids[1]}"; sb="${pids[2]}"
 sleep 2
 zheap0="$(live_heap "$zk")"; aheap0="$(live_heap "$sa")"; bheap0="$(live_heap "$sb")"
-bench() { TCPMESH_HEAP=768m "$bin/tcpmesh-java" io.tcpmesh.numbers.bench.NumbersBench --port "$A,$B" --local-addresses 4 \
+# exec: a bench started with & is then its own pid, which the cleanup stops
+bench() { TCPMESH_HEAP=768m exec "$bin/tcpmesh-java" io.tcpmesh.numbers.bench.NumbersBench --port "$A,$B" --local-addresses 4 \
   --zk "127.0.0.1:$ZK_PORT" --zk-root /numbers-scale --count 65535 "$@"; }
 
-bench --park "$PARKED" --id-prefix parked > "$work/park.log" 2>&1
+(bench --park "$PARKED" --id-prefix parked > "$work/park.log" 2>&1)
 zheap1="$(live_heap "$zk")"; aheap1="$(live_heap "$sa")"; bheap1="$(live_heap "$sb")"
+
+per() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN {printf "%.0f", (b - a) / n}'; }
+echo "## numbers: $((PARKED + 2 * HELD)) stored stateful sessions on two servers ($PARKED disconnected, $((2 * HELD)) streaming at one message per $INTERVAL)"
+echo
+echo "- machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1), Linux $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- parking: $(grep -E '^parked' "$work/park.log")"
+echo "- parking: $(grep -E '^zookeeper' "$work/park.log")"
+echo "- ZooKeeper live heap: $zheap0 idle, $zheap1 with $PARKED parked sessions ($(per "$zheap0" "$zheap1" "$PARKED") bytes per disconnected session)"
+echo "- server A live heap: $aheap0 idle, $aheap1 after parking ($(per "$aheap0" "$aheap1" "$PARKED") bytes per parked session, which it does not hold)"
 
 # one ramp at a time, so each counts only its own ZooKeeper transactions; held1 streams until the end
 bench --streams "$HELD" --id-prefix held1 --hold 3600s --ramp-timeout 600s > "$work/held1.log" 2>&1 &
@@ -79,15 +89,12 @@ h2=$!; pids+=("$h2")
 wait_line "$work/held2.log" READY "$h2" 700
 zheap2="$(live_heap "$zk")"; aheap2="$(live_heap "$sa")"; bheap2="$(live_heap "$sb")"
 arss="$(awk '/VmRSS/ {print $2}' "/proc/$sa/status")"; zrss="$(awk '/VmRSS/ {print $2}' "/proc/$zk/status")"
-wait_line "$work/held2.log" DONE "$h2" $((HOLD + 600))
+echo "- ZooKeeper live heap: $zheap2 with $((2 * HELD)) streaming besides ($(per "$zheap1" "$zheap2" $((2 * HELD))) bytes per streaming session: record + claim); RSS $((zrss / 1024)) MiB"
+echo "- server A live heap: $aheap2 streaming $HELD ($(per "$aheap1" "$aheap2" "$HELD") bytes per streaming session); RSS $((arss / 1024)) MiB"
+echo "- server B live heap: $bheap0 idle, $bheap1 after parking, $bheap2 streaming $HELD ($(per "$bheap1" "$bheap2" "$HELD") bytes per streaming session)"
+case "$INTERVAL" in *ms) interval_s=1 ;; *s) interval_s="${INTERVAL%s}" ;; *) interval_s=1 ;; esac
+wait_line "$work/held2.log" DONE "$h2" $((HOLD + 120 + RESUMES * (interval_s + 2)))
 sweeps="$( (grep -h "sweep" "$work/server-$A.log" "$work/server-$B.log" || true) | tail -4)"
-
-per() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN {printf "%.0f", (b - a) / n}'; }
-echo "## numbers: $((PARKED + 2 * HELD)) stored stateful sessions on two servers ($PARKED disconnected, $((2 * HELD)) streaming at one message per $INTERVAL)"
-echo
-echo "- machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1), Linux $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "- parking: $(grep -E '^parked' "$work/park.log")"
-echo "- parking: $(grep -E '^zookeeper' "$work/park.log")"
 for h in held1 held2; do
   echo "- $h: $(grep -E '^opened' "$work/$h.log")"
   echo "- $h: $(grep -E '^zookeeper: .* to open' "$work/$h.log")"
@@ -95,11 +102,6 @@ done
 echo "- held2: $(grep -E '^window' "$work/held2.log")"
 grep -E '^resume' "$work/held2.log" | sed 's/^/- held2: /'
 echo "- held2: $(grep -E '^zookeeper: .* resumes' "$work/held2.log")"
-echo "- ZooKeeper live heap: $zheap0 idle, $zheap1 with $PARKED parked sessions ($(per "$zheap0" "$zheap1" "$PARKED") bytes per disconnected session),"
-echo "  $zheap2 with $((2 * HELD)) streaming besides ($(per "$zheap1" "$zheap2" $((2 * HELD))) bytes per streaming session: record + claim); RSS $((zrss / 1024)) MiB"
-echo "- server A live heap: $aheap0 idle, $aheap1 after parking ($(per "$aheap0" "$aheap1" "$PARKED") bytes per parked session, which it does not hold),"
-echo "  $aheap2 streaming $HELD ($(per "$aheap1" "$aheap2" "$HELD") bytes per streaming session); RSS $((arss / 1024)) MiB"
-echo "- server B live heap: $bheap0 idle, $bheap1 after parking, $bheap2 streaming $HELD ($(per "$bheap1" "$bheap2" "$HELD") bytes per streaming session)"
 echo "- the servers' last sweep lines (a sweep is logged when it takes 1 s or more, or fails):"
 echo '```'
 echo "${sweeps:-none}"

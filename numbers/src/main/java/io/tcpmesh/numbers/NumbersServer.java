@@ -59,10 +59,6 @@ public final class NumbersServer implements TcpService {
         store.onClaimsLost(() -> handler.claimsLost(tcp.acceptor().getManagedSessions().values()));
     }
 
-    public NumbersConfig config() {
-        return config;
-    }
-
     @Override
     public InetSocketAddress start() throws IOException {
         InetSocketAddress bound = tcp.start();

@@ -108,7 +108,12 @@ final class NumbersServerHandler extends IoHandlerAdapter implements StreamSende
         try {
             claim = sessions.claim(hello);
         } catch (ProtocolException e) {
-            log.info("[{}] session {} from {} refused: {}", node.name(), session.getId(), session.getRemoteAddress(), LogText.escape(e.line()));
+            // a retryable refusal (busy, unavailable) is routine for a client that reconnects quickly: keep it out of INFO
+            if (e.code().retryable()) {
+                log.debug("[{}] session {} from {} refused: {}", node.name(), session.getId(), session.getRemoteAddress(), LogText.escape(e.line()));
+            } else {
+                log.info("[{}] session {} from {} refused: {}", node.name(), session.getId(), session.getRemoteAddress(), LogText.escape(e.line()));
+            }
             refuse(session, e.err());
             return;
         }

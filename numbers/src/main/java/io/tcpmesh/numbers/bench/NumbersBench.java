@@ -256,7 +256,16 @@ public final class NumbersBench implements Callable<Integer> {
                 IoSession session = cf.getSession();
                 hello(session, id, next);
                 @SuppressWarnings("unchecked")
-                ServerMessage reply = ((CompletableFuture<ServerMessage>) session.getAttribute(FIRST_REPLY)).get(10, TimeUnit.SECONDS);
+                CompletableFuture<ServerMessage> first = (CompletableFuture<ServerMessage>) session.getAttribute(FIRST_REPLY);
+                ServerMessage reply;
+                try {
+                    reply = first.get(60, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    failed++;
+                    firstError.compareAndSet(null, "no answer to a resume within 60 s");
+                    session.closeNow();
+                    break;
+                }
                 if (reply instanceof ServerMessage.Err err && err.retryable()) {
                     busy++;
                     session.closeNow().awaitUninterruptibly();
@@ -273,8 +282,8 @@ public final class NumbersBench implements Callable<Integer> {
             micros[k] = (System.nanoTime() - t0) / 1_000;
         }
         long zxid1 = zxid();
-        System.out.printf("resume: %d streams dropped and resumed on the next server, one at a time, 'busy' retried every 5 ms (%d times), %d failed%n",
-                micros.length, busy, failed);
+        System.out.printf("resume: %d streams dropped and resumed on the next server, one at a time, 'busy' retried every 5 ms (%d times), %d failed%s%n",
+                micros.length, busy, failed, failed == 0 ? "" : " (first: " + firstError.get() + ")");
         System.out.printf("resume: from the close to the OK (until the old server has seen the close, at its next message): %s%n", percentiles(micros));
         System.out.printf("resume: the accepted HELLO, connect to OK (store read + claim): %s%n", percentiles(last));
         if (client != null) {

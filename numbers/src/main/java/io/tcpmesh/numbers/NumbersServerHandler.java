@@ -42,10 +42,12 @@ final class NumbersServerHandler extends IoHandlerAdapter implements StreamSende
     private final ScheduledExecutorService ticker;
     private final ScheduledExecutorService statelessTicker;
     private final ExecutorService workers;
+    private final NumbersCounters counters;
     private volatile long offlineUntil;
 
     NumbersServerHandler(Node node, NumbersConfig config, Sessions sessions, ScheduledExecutorService ticker,
-                         ScheduledExecutorService statelessTicker, ExecutorService workers) {
+                         ScheduledExecutorService statelessTicker, ExecutorService workers, NumbersCounters counters) {
+        this.counters = counters;
         this.node = node;
         this.config = config;
         this.sessions = sessions;
@@ -117,6 +119,7 @@ final class NumbersServerHandler extends IoHandlerAdapter implements StreamSende
             refuse(session, e.err());
             return;
         }
+        counters.claimed(hello.next());
         StreamSender stream = new StreamSender(session, hello, claim, 0, config.failEvery(), this);
         sessions.streaming(claim, stream::next);
         begin(stream);
@@ -225,6 +228,7 @@ final class NumbersServerHandler extends IoHandlerAdapter implements StreamSende
         if (session.setAttributeIfAbsent(REFUSED, Boolean.TRUE) != null) {
             return;
         }
+        counters.refusedWith(err.code());
         session.write(err);
         session.closeOnFlush();
     }

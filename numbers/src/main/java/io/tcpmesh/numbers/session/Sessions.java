@@ -79,6 +79,11 @@ public final class Sessions {
         live.put(claim.clientId(), new Live(claim.token(), position));
     }
 
+    /** How many sessions this server streams now. */
+    public int streaming() {
+        return live.size();
+    }
+
     private Optional<Claim> create(Hello hello) throws StoreException, ProtocolException {
         String id = hello.clientId();
         if (hello.next() > 0) {

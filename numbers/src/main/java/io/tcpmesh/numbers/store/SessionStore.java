@@ -59,6 +59,11 @@ public interface SessionStore extends AutoCloseable {
     default void onClaimsLost(Runnable action) {
     }
 
+    /** Why the store cannot be used now (for /health), or null when it can. */
+    default String unavailable() {
+        return null;
+    }
+
     /** A short name for logs: "memory" or "zookeeper". */
     String kind();
 

@@ -284,7 +284,7 @@ public final class NumbersBench implements Callable<Integer> {
         long zxid1 = zxid();
         System.out.printf("resume: %d streams dropped and resumed on the next server, one at a time, 'busy' retried every 5 ms (%d times), %d failed%s%n",
                 micros.length, busy, failed, failed == 0 ? "" : " (first: " + firstError.get() + ")");
-        System.out.printf("resume: from the close to the OK (until the old server has seen the close, at its next message): %s%n", percentiles(micros));
+        System.out.printf("resume: from the close to the OK (until the old server has seen the close, from its writes): %s%n", percentiles(micros));
         System.out.printf("resume: the accepted HELLO, connect to OK (store read + claim): %s%n", percentiles(last));
         if (client != null) {
             System.out.printf("zookeeper: %d transactions for %d resumes: %.2f per resume (release + claim)%n", zxid1 - zxid0,

@@ -7,6 +7,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
@@ -14,15 +15,25 @@ import java.util.function.BiFunction;
  *
  * <p>MINA's SSL handler runs the engine's delegated tasks on its own executor and only logs a failure
  * raised there (most handshake failures are: certificates, cipher suites, protocol versions); this
- * engine lets {@link TlsFilter} see and count every one of them.
+ * engine lets {@link TlsFilter} see and count every one of them, and tells it when a task is done
+ * (application data MINA decodes right after a task waits for the next read otherwise).
  */
 final class ObservedEngine extends SSLEngine {
     private final SSLEngine engine;
+    private final Runnable afterTask;
+    private final AtomicInteger tasksRunning = new AtomicInteger();
     private volatile SSLException failure;
 
-    ObservedEngine(SSLEngine engine) {
+    /** @param afterTask run after each delegated task, on the thread that ran it */
+    ObservedEngine(SSLEngine engine, Runnable afterTask) {
         super(engine.getPeerHost(), engine.getPeerPort());
         this.engine = engine;
+        this.afterTask = afterTask;
+    }
+
+    /** Whether a delegated task was handed out and has not finished. */
+    boolean taskRunning() {
+        return tasksRunning.get() > 0;
     }
 
     /** The first failure the engine reported, or null. */
@@ -57,7 +68,19 @@ final class ObservedEngine extends SSLEngine {
 
     @Override
     public Runnable getDelegatedTask() {
-        return engine.getDelegatedTask();
+        Runnable task = engine.getDelegatedTask();
+        if (task == null) {
+            return null;
+        }
+        tasksRunning.incrementAndGet();
+        return () -> {
+            try {
+                task.run();
+            } finally {
+                tasksRunning.decrementAndGet();
+                afterTask.run();
+            }
+        };
     }
 
     @Override

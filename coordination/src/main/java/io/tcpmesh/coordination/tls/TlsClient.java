@@ -48,10 +48,12 @@ public final class TlsClient {
     }
 
     /**
-     * Layers TLS over a connected socket and completes the handshake; closing the result closes
-     * {@code plain}. The server's certificate must name {@code host} unless the config is insecure.
+     * Layers TLS over a connected socket and completes the handshake (within 10 seconds); closing the
+     * result closes {@code plain}. The server's certificate must name {@code host} unless the config is insecure.
      */
     public SSLSocket wrap(Socket plain, String host, int port) throws IOException {
+        int timeout = plain.getSoTimeout();
+        plain.setSoTimeout((int) TlsServerConfig.DEFAULT_HANDSHAKE_TIMEOUT.toMillis());
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setProtocols(TlsContexts.PROTOCOLS.toArray(String[]::new));
@@ -68,6 +70,7 @@ public final class TlsClient {
             socket.close();
             throw new IOException("TLS handshake with " + host + ":" + port + " failed: " + e.getMessage(), e);
         }
+        socket.setSoTimeout(timeout);
         return socket;
     }
 

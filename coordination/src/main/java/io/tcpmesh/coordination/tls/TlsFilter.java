@@ -130,7 +130,7 @@ public final class TlsFilter extends SslFilter {
             clientParameters(parameters);
         }
         engine.setSSLParameters(parameters);
-        ObservedEngine observed = new ObservedEngine(engine);
+        ObservedEngine observed = new ObservedEngine(engine, () -> DEADLINES.execute(() -> afterTask(session)));
         state(session).engine = observed;
         return observed;
     }
@@ -208,9 +208,50 @@ public final class TlsFilter extends SslFilter {
                 tlsSession(session).getCipherSuite());
     }
 
+    /**
+     * MINA's handler runs a delegated task on its executor and, when the task finished the handshake,
+     * decodes the bytes that came after it (application data, a close_notify) but forwards them only on
+     * the next read, which may never come. Feeding it no bytes forwards them.
+     */
+    private void afterTask(IoSession session) {
+        NextFilter next = session.getFilterChain().getNextFilter(this);
+        if (next == null || session.isClosing() || session.getAttribute(SSL_HANDLER) == null) {
+            return;
+        }
+        try {
+            forwardDecoded(next, session);
+            State state = state(session);
+            if (state.finPending && !state.engine.taskRunning()) {
+                state.finPending = false;
+                inputClosed(next, session);
+            }
+        } catch (Exception e) {
+            log.debug("[{}] {}: after a TLS task: {}", owner, session.getRemoteAddress(), e.toString());
+            session.closeNow();
+        }
+    }
+
+    /** Has MINA's handler forward what it decoded and kept (it refuses even no bytes after close_notify). */
+    private void forwardDecoded(NextFilter next, IoSession session) throws Exception {
+        State state = state(session);
+        if (state.engine != null && !state.engine.isInboundDone() && session.getAttribute(SSL_HANDLER) != null) {
+            messageReceived(next, session, IoBuffer.allocate(0));
+        }
+    }
+
     @Override
     public void inputClosed(NextFilter next, IoSession session) throws Exception {
         State state = state(session);
+        if (state.engine != null && state.engine.taskRunning()) {
+            // bytes before the FIN wait for the task's end; afterTask comes back here
+            state.finPending = true;
+            session.suspendRead();
+            return;
+        }
+        forwardDecoded(next, session);
+        if (state.failed) {
+            return;
+        }
         if (!state.secured) {
             SSLException failure = state.engine == null ? null : state.engine.failure();
             failed(session, state, failure == null ? TlsFailure.PEER_CLOSED : TlsFailure.of(failure), failure);
@@ -364,7 +405,8 @@ public final class TlsFilter extends SslFilter {
         volatile boolean secured;
         volatile boolean failed;
         volatile ScheduledFuture<?> deadline;
-        boolean endTold;
+        volatile boolean endTold;
+        volatile boolean finPending;
         int inHandler;
         final ArrayDeque<WriteRequest> waiting = new ArrayDeque<>();
     }

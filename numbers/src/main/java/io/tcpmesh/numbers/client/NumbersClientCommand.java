@@ -1,5 +1,7 @@
 package io.tcpmesh.numbers.client;
 
+import io.tcpmesh.coordination.tls.TlsClient;
+import io.tcpmesh.coordination.tls.TlsClientOptions;
 import io.tcpmesh.coordination.Instance;
 import io.tcpmesh.coordination.ServiceRegistry;
 import io.tcpmesh.coordination.ServiceWatch;
@@ -12,6 +14,7 @@ import io.tcpmesh.numbers.codec.Protocol;
 import io.tcpmesh.numbers.codec.Variant;
 import org.apache.curator.framework.CuratorFramework;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** {@code numbers-client}: receives one stream, resuming after drops, and checks it. */
@@ -66,6 +70,9 @@ public final class NumbersClientCommand implements Callable<Integer> {
             description = "Reconnect when a connection is silent this long (default: 10s).")
     Duration readTimeout = Duration.ofSeconds(10);
 
+    @Mixin
+    TlsClientOptions tls = new TlsClientOptions();
+
     @Option(names = "--print", description = "Print every message as 'INDEX VALUE'.")
     boolean print;
 
@@ -93,13 +100,14 @@ public final class NumbersClientCommand implements Callable<Integer> {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("--port must be in 1..65535, not " + port);
         }
+        Optional<TlsClient> tlsClient = tls.client("numbers-client", System.err);
         PrintStream out = System.out;
         out.printf("%s stream %s of %d numbers%n", options.variant().name().toLowerCase(), options.clientId(), options.count());
         CuratorFramework client = zk == null ? null : ZooKeeperClients.start(ZooKeeperConfig.of(zk, zkRoot));
         ServiceRegistry registry = client == null ? null : new ServiceRegistry(client).start();
         try {
             Supplier<InetSocketAddress> servers = registry == null ? () -> new InetSocketAddress(host, port) : discovered(registry.watch("numbers"));
-            NumbersClient numbers = new NumbersClient(options, servers, print ? out::println : line -> { }, System.err);
+            NumbersClient numbers = new NumbersClient(options, servers, tlsClient, print ? out::println : line -> { }, System.err);
             ClientResult result = numbers.run();
             report(out, options, result);
             return result.outcome().exitCode();

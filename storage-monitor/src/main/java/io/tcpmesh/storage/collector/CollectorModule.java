@@ -30,6 +30,8 @@ public final class CollectorModule extends AbstractModule {
     @Provides
     @Singleton
     CollectorServer server(Node node, ServiceOptions options, Collector collector) {
-        return new CollectorServer(node, options.bindAddress(), collector);
+        CollectorServer server = new CollectorServer(node, options.bindAddress(), collector);
+        server.useTls(options.tls());
+        return server;
     }
 }

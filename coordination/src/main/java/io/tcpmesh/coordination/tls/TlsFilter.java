@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
@@ -221,14 +222,27 @@ public final class TlsFilter extends SslFilter {
         try {
             forwardDecoded(next, session);
             State state = state(session);
-            if (state.finPending && !state.engine.taskRunning()) {
+            if (state.finPending) {
                 state.finPending = false;
-                inputClosed(next, session);
+                inputClosed(next, session); // waits again if another task is due
             }
         } catch (Exception e) {
             log.debug("[{}] {}: after a TLS task: {}", owner, session.getRemoteAddress(), e.toString());
             session.closeNow();
         }
+    }
+
+    /** Whether MINA's handler has handshake work under way (a delegated task, one due, or a record to write). */
+    private static boolean busy(State state) {
+        ObservedEngine engine = state.engine;
+        if (engine == null) {
+            return false;
+        }
+        if (engine.taskRunning()) {
+            return true;
+        }
+        SSLEngineResult.HandshakeStatus status = engine.getHandshakeStatus();
+        return !state.secured && (status == SSLEngineResult.HandshakeStatus.NEED_TASK || status == SSLEngineResult.HandshakeStatus.NEED_WRAP);
     }
 
     /** Has MINA's handler forward what it decoded and kept (it refuses even no bytes after close_notify). */
@@ -242,8 +256,8 @@ public final class TlsFilter extends SslFilter {
     @Override
     public void inputClosed(NextFilter next, IoSession session) throws Exception {
         State state = state(session);
-        if (state.engine != null && state.engine.taskRunning()) {
-            // bytes before the FIN wait for the task's end; afterTask comes back here
+        if (busy(state)) {
+            // bytes before the FIN wait for the handshake work in progress; afterTask comes back here
             state.finPending = true;
             session.suspendRead();
             return;

@@ -54,8 +54,13 @@ final class EchoNodes implements AutoCloseable {
     }
 
     RunningService start(EchoConfig config) throws Exception {
-        ServiceOptions options = new ServiceOptions(nodePort()).zk(zk.connectString()).zkRoot(zk.root())
-                .zkSessionTimeout(SESSION_TIMEOUT).bind("127.0.0.1").drainTimeout(Duration.ofMillis(200));
+        return start(config, options -> options);
+    }
+
+    /** A node whose options the test changes first (TLS, for one). */
+    RunningService start(EchoConfig config, java.util.function.UnaryOperator<ServiceOptions> change) throws Exception {
+        ServiceOptions options = change.apply(new ServiceOptions(nodePort()).zk(zk.connectString()).zkRoot(zk.root())
+                .zkSessionTimeout(SESSION_TIMEOUT).bind("127.0.0.1").drainTimeout(Duration.ofMillis(200)));
         RunningService node = ServiceLauncher.start("echo", options, new EchoModule(config));
         nodes.add(node);
         return node;

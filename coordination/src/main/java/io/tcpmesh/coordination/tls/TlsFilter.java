@@ -245,12 +245,28 @@ public final class TlsFilter extends SslFilter {
         return !state.secured && (status == SSLEngineResult.HandshakeStatus.NEED_TASK || status == SSLEngineResult.HandshakeStatus.NEED_WRAP);
     }
 
-    /** Has MINA's handler forward what it decoded and kept (it refuses even no bytes after close_notify). */
-    private void forwardDecoded(NextFilter next, IoSession session) throws Exception {
+    /**
+     * Has MINA's handler forward what it decoded and kept. After the peer's close_notify it refuses even
+     * no bytes, but only after forwarding what it kept.
+     */
+    private void forwardDecoded(NextFilter next, IoSession session) {
         State state = state(session);
-        if (state.engine != null && !state.engine.isInboundDone() && session.getAttribute(SSL_HANDLER) != null) {
-            messageReceived(next, session, IoBuffer.allocate(0));
+        if (state.failed || session.getAttribute(SSL_HANDLER) == null) {
+            return;
         }
+        try {
+            super.messageReceived(next, session, IoBuffer.allocate(0));
+        } catch (SSLException e) {
+            failed(session, state, TlsFailure.of(e), e);
+            return;
+        } catch (IllegalStateException afterCloseNotify) {
+            // forwarded, then refused: the inbound side is done
+        } catch (Exception e) {
+            log.debug("[{}] {}: forwarding decoded bytes: {}", owner, session.getRemoteAddress(), e.toString());
+            session.closeNow();
+            return;
+        }
+        afterReceive(next, session, state);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.tcpmesh.numbers.client;
 
-import io.tcpmesh.coordination.tls.TlsClient;
 import io.tcpmesh.coordination.Backoff;
+import io.tcpmesh.coordination.tls.TlsClient;
 import io.tcpmesh.numbers.codec.ErrorCode;
 import io.tcpmesh.numbers.codec.Hello;
 import io.tcpmesh.numbers.codec.Protocol;

@@ -1,7 +1,5 @@
 package io.tcpmesh.numbers.client;
 
-import io.tcpmesh.coordination.tls.TlsClient;
-import io.tcpmesh.coordination.tls.TlsClientOptions;
 import io.tcpmesh.coordination.Instance;
 import io.tcpmesh.coordination.ServiceRegistry;
 import io.tcpmesh.coordination.ServiceWatch;
@@ -10,6 +8,8 @@ import io.tcpmesh.coordination.ZooKeeperClients;
 import io.tcpmesh.coordination.ZooKeeperConfig;
 import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
+import io.tcpmesh.coordination.tls.TlsClient;
+import io.tcpmesh.coordination.tls.TlsClientOptions;
 import io.tcpmesh.numbers.codec.Protocol;
 import io.tcpmesh.numbers.codec.Variant;
 import org.apache.curator.framework.CuratorFramework;

@@ -16,13 +16,17 @@ final class CollectorHandler extends IoHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(CollectorHandler.class);
 
     private static final String GREETED = CollectorHandler.class.getName() + ".greeted";
+    private static final String AUTHENTICATED = CollectorHandler.class.getName() + ".authenticated";
+    private static final String REFUSED = CollectorHandler.class.getName() + ".refused";
 
     private final Node node;
     private final Collector collector;
+    private final AgentAuth auth;
 
-    CollectorHandler(Node node, Collector collector) {
+    CollectorHandler(Node node, Collector collector, AgentAuth auth) {
         this.node = node;
         this.collector = collector;
+        this.auth = auth;
     }
 
     @Override
@@ -32,10 +36,32 @@ final class CollectorHandler extends IoHandlerAdapter {
 
     @Override
     public void messageReceived(IoSession session, Object message) {
+        if (!authenticated(session, (Message) message)) {
+            return;
+        }
         if (message instanceof Message.Hello) {
             session.setAttribute(GREETED, Boolean.TRUE);
         }
         collector.received(session, (Message) message);
+    }
+
+    /** Checks the first message; after a refusal, nothing the session sends is looked at, let alone stored. */
+    private boolean authenticated(IoSession session, Message message) {
+        if (session.containsAttribute(AUTHENTICATED)) {
+            return true;
+        }
+        if (session.containsAttribute(REFUSED)) {
+            return false;
+        }
+        String refusal = auth.refusal(session, message);
+        if (refusal != null) {
+            session.setAttribute(REFUSED, Boolean.TRUE);
+            session.setAttribute(GREETED, Boolean.TRUE); // refused, not silent
+            collector.failed(session, refusal);
+            return false;
+        }
+        session.setAttribute(AUTHENTICATED, Boolean.TRUE);
+        return true;
     }
 
     /** A connection that has not said HELLO within the idle time is closed; agents' own silences are judged by heartbeats. */

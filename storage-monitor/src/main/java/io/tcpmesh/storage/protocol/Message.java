@@ -1,5 +1,7 @@
 package io.tcpmesh.storage.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
 /**
@@ -21,8 +23,21 @@ public sealed interface Message {
         long at();
     }
 
-    /** First frame of every connection, agent to collector. {@code run} is null to join the collector's open run. */
-    record Hello(String agent, String run, String host, long pid) implements Message {
+    /**
+     * First frame of every connection, agent to collector. {@code run} is null to join the collector's open
+     * run; {@code token} is the shared secret of {@code --auth-token-file}, or null (never printed).
+     */
+    record Hello(String agent, String run, String host, long pid,
+                 @JsonInclude(JsonInclude.Include.NON_NULL) String token) implements Message {
+        public Hello(String agent, String run, String host, long pid) {
+            this(agent, run, host, pid, null);
+        }
+
+        @Override
+        public String toString() {
+            return "Hello[agent=" + agent + ", run=" + run + ", host=" + host + ", pid=" + pid
+                    + (token == null ? "" : ", token=(redacted)") + "]";
+        }
     }
 
     /** Collector to agent: the run this agent belongs to. */

@@ -46,9 +46,15 @@ final class StorageFixture implements AutoCloseable {
     }
 
     Started collector(int expect) throws Exception {
-        ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root()).drainTimeout(Duration.ZERO);
+        return collector(expect, options -> options, java.util.Optional.empty());
+    }
+
+    /** A collector whose options the test changes first (TLS), requiring a HELLO token when one is given. */
+    Started collector(int expect, java.util.function.UnaryOperator<ServiceOptions> change,
+                      java.util.Optional<io.tcpmesh.storage.protocol.AuthToken> token) throws Exception {
+        ServiceOptions options = change.apply(new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root()).drainTimeout(Duration.ZERO));
         RunningService running = ServiceLauncher.start(CollectorCommand.SERVICE, options,
-                new CollectorModule(new CollectorConfig(db, reports, expect, false)));
+                new CollectorModule(new CollectorConfig(db, reports, expect, false), token));
         closeables.add(running);
         List<String> finished = new CopyOnWriteArrayList<>();
         running.instance(Collector.class).onRunFinished(finished::add);
@@ -66,7 +72,11 @@ final class StorageFixture implements AutoCloseable {
     }
 
     Agent create(AgentConfig config) {
-        Agent agent = new Agent(config);
+        return create(config, io.tcpmesh.storage.agent.LinkSecurity.NONE);
+    }
+
+    Agent create(AgentConfig config, io.tcpmesh.storage.agent.LinkSecurity security) {
+        Agent agent = new Agent(config, security);
         closeables.add(agent);
         return agent;
     }

@@ -5,7 +5,8 @@
 # usage: dist/start-cluster.sh [--zk HOST:PORT[,...]] [--port-offset N] [--run-dir DIR] [--tls] [--no-build]
 #   --zk HOST:PORT,...  use this ZooKeeper ensemble and start none
 #   --tls               make a throwaway CA and certificates in RUN-DIR/tls (needs openssl) and serve
-#                       TLS on every md5, echo and numbers node and the collector (the proxy passes it through)
+#                       TLS on every md5, echo and numbers node and the collector (the proxy passes it
+#                       through); the collector also requires agents' client certificates
 #   --port-offset N     add N to every port, to run a second cluster beside the default one
 #   --run-dir DIR       logs, pids and data go here (default: dist/run)
 #   --no-build          never run Maven, even when the jars are missing
@@ -131,7 +132,8 @@ for p in "${NUMBERS_PORTS[@]}"; do
 done
 mkdir -p "$run_dir/storage/reports"
 start "storage-collector-$COLLECTOR_PORT" "$dist_home/bin/storage-collector" --port "$COLLECTOR_PORT" --zk "$zk" \
-  --db "$run_dir/storage/runs.db" --reports "$run_dir/storage/reports" ${tls_args[@]+"${tls_args[@]}"}
+  --db "$run_dir/storage/runs.db" --reports "$run_dir/storage/reports" ${tls_args[@]+"${tls_args[@]}"} \
+  ${tls_args[@]+--tls-client-ca "$tls_dir/ca.pem"}
 # dist/conf/proxy.json with this cluster's ports
 cat >"$run_dir/proxy.json" <<JSON
 {
@@ -185,11 +187,14 @@ if [ "$tls" = 1 ]; then
 
 TLS (--tls): every md5, echo and numbers node and the collector speak only TLS 1.3/1.2; the proxy passes
 it through. CA: $tls_dir/ca.pem (server certificate for localhost and 127.0.0.1, client certificate
-$tls_dir/client.pem with $tls_dir/client.key). The plaintext commands above get closed. Try:
+$tls_dir/client.pem with $tls_dir/client.key, which the collector requires). The plaintext commands
+above get closed. Try:
   printf 'Hello, MD5 server!' | socat -t 5 - OPENSSL:127.0.0.1:$MD5_PROXY_PORT,cafile=$tls_dir/ca.pem
   printf 'Hello, MD5 server!' | socat -t 5 - OPENSSL:127.0.0.1:${MD5_PORTS[0]},verify=0
   openssl s_client -connect 127.0.0.1:$ECHO_PROXY_PORT -CAfile $tls_dir/ca.pem -verify_hostname localhost -quiet
   $bin/echo-client --zk $zk --tls --tls-ca $tls_dir/ca.pem
   $bin/numbers-client --port $NUMBERS_PROXY_PORT --tls --tls-ca $tls_dir/ca.pem --count 10
+  $bin/storage-agent --zk $zk --dir /tmp/agent-data --runtime 10s --tls --tls-ca $tls_dir/ca.pem \
+      --tls-cert $tls_dir/client-chain.pem --tls-key $tls_dir/client.key
 TLS
 fi

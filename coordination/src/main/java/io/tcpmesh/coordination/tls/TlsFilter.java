@@ -9,6 +9,7 @@ import org.apache.mina.core.session.IoSession;
 import org.apache.mina.core.write.WriteRequest;
 import org.apache.mina.filter.ssl.EncryptedWriteRequest;
 import org.apache.mina.filter.ssl.SslFilter;
+import org.apache.mina.filter.ssl.SslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,9 @@ public final class TlsFilter extends SslFilter {
     private static final Logger log = LoggerFactory.getLogger(TlsFilter.class);
     private static final AttributeKey STATE = new AttributeKey(TlsFilter.class, "state");
     private static final int WRITES_IN_HANDLER = 16;
-    private static final ScheduledExecutorService DEADLINES = deadlines();
+    private static final ScheduledExecutorService DEADLINES = daemon("tls-handshake-deadlines");
+    // its own thread: it waits for MINA's handler lock, which must never delay a deadline
+    private static final ScheduledExecutorService AFTER_TASKS = daemon("tls-after-tasks");
 
     private final Object owner;
     private final Duration handshakeTimeout;
@@ -111,6 +114,56 @@ public final class TlsFilter extends SslFilter {
         return stats;
     }
 
+    /**
+     * Half-closes a TLS session's write side: sends {@code close_notify} after what was written before,
+     * and keeps reading (TLS 1.3; a TLS 1.2 peer answers with its own and closes). What a proxy does
+     * where a plaintext session would get {@code shutdownOutput()}. Call it once the last write's future
+     * is done (writes still waiting in this filter would be refused).
+     *
+     * @return false when the session has no TLS filter (the caller half-closes the socket itself)
+     */
+    public static boolean shutdownOutput(IoSession session) {
+        IoFilterChain chain = session.getFilterChain();
+        TlsFilter filter = (TlsFilter) chain.get(TlsFilter.class);
+        if (filter == null) {
+            return false;
+        }
+        filter.closeOutbound(chain.getNextFilter(filter), session);
+        return true;
+    }
+
+    private void closeOutbound(NextFilter next, IoSession session) {
+        State state = state(session);
+        SslHandler handler = (SslHandler) session.getAttribute(SSL_HANDLER);
+        if (handler == null || state.engine == null || state.engine.isOutboundDone()) {
+            return;
+        }
+        synchronized (state) {
+            if (state.outputShut) {
+                return;
+            }
+            state.outputShut = true;
+            if (state.oursInFlight()) {
+                state.end = End.SHUT_OUTPUT; // once the writes before it are out: releaseWaiting
+                return;
+            }
+        }
+        sendCloseNotify(next, session, handler);
+    }
+
+    /**
+     * MINA's handler sends close_notify on {@code close(next, true)} only when writes wait in its own
+     * queue (with none it returns early), and {@code close(next, false)} refuses writes still waiting:
+     * so this is called once none of ours is in it, and does not linger.
+     */
+    private void sendCloseNotify(NextFilter next, IoSession session, SslHandler handler) {
+        try {
+            handler.close(next, false);
+        } catch (SSLException | RuntimeException e) {
+            log.debug("[{}] {}: close_notify not sent: {}", owner, session.getRemoteAddress(), e.toString());
+        }
+    }
+
     @Override
     public void onPreAdd(IoFilterChain parent, String name, NextFilter next) throws Exception {
         super.onPreAdd(parent, name, next);
@@ -131,7 +184,7 @@ public final class TlsFilter extends SslFilter {
             clientParameters(parameters);
         }
         engine.setSSLParameters(parameters);
-        ObservedEngine observed = new ObservedEngine(engine, () -> DEADLINES.execute(() -> afterTask(session)));
+        ObservedEngine observed = new ObservedEngine(engine, () -> AFTER_TASKS.execute(() -> afterTask(session)));
         state(session).engine = observed;
         return observed;
     }
@@ -185,24 +238,25 @@ public final class TlsFilter extends SslFilter {
         afterReceive(next, session, state);
     }
 
+    /** Runs on the I/O thread or the after-task thread; each step happens once. */
     private void afterReceive(NextFilter next, IoSession session, State state) {
-        if (!state.secured && session.getAttribute(SSL_SECURED) != null) {
+        if (session.getAttribute(SSL_SECURED) != null && state.markSecured()) {
             secured(session, state);
         }
         if (!state.secured && state.engine != null && state.engine.failure() != null) {
             failed(session, state, TlsFailure.of(state.engine.failure()), state.engine.failure());
             return;
         }
-        if (state.secured && state.engine.isInboundDone() && !state.endTold) {
-            state.endTold = true;
+        if (state.secured && state.engine.isInboundDone() && state.markEndTold()) {
             log.debug("[{}] {}: close_notify received", owner, session.getRemoteAddress());
             next.inputClosed(session);
         }
     }
 
     private void secured(IoSession session, State state) {
-        state.secured = true;
-        state.deadline.cancel(false);
+        if (state.deadline != null) {
+            state.deadline.cancel(false);
+        }
         String protocol = tlsSession(session).getProtocol();
         stats.completed(protocol);
         log.debug("[{}] {}: {} handshake done, {}", owner, session.getRemoteAddress(), protocol,
@@ -359,13 +413,22 @@ public final class TlsFilter extends SslFilter {
 
     private void releaseWaiting(NextFilter next, IoSession session, State state) throws Exception {
         WriteRequest release;
+        End end = End.NONE;
         synchronized (state) {
             state.inHandler--;
             release = state.waiting.poll();
             if (release == null) {
-                return;
+                if (!state.oursInFlight()) {
+                    end = state.end;
+                    state.end = End.NONE;
+                }
+            } else {
+                state.inHandler++;
             }
-            state.inHandler++;
+        }
+        if (release == null) {
+            finish(next, session, end);
+            return;
         }
         scheduled(session, -((IoBuffer) release.getMessage()).remaining());
         super.filterWrite(next, session, release);
@@ -380,14 +443,51 @@ public final class TlsFilter extends SslFilter {
     @Override
     public void filterClose(NextFilter next, IoSession session) throws Exception {
         State state = state(session);
-        if (state.secured && state.engine != null && !state.engine.isOutboundDone()) {
-            try {
-                onClose(next, session, true); // writes close_notify ahead of the close
-            } catch (SSLException | RuntimeException e) {
-                log.debug("[{}] {}: close_notify not sent: {}", owner, session.getRemoteAddress(), e.toString());
+        SslHandler handler = (SslHandler) session.getAttribute(SSL_HANDLER);
+        if (!state.failed && handler != null && state.engine != null && !state.engine.isOutboundDone()) {
+            synchronized (state) {
+                if (state.oursInFlight() && state.end != End.CLOSE) {
+                    // a close on flush found MINA's queue empty, but our writes are still being encrypted
+                    state.end = End.CLOSE;
+                    DEADLINES.schedule(() -> forceClose(next, session), handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    return;
+                }
+            }
+            if (state.secured) {
+                sendCloseNotify(next, session, handler); // ahead of the close
             }
         }
         super.filterClose(next, session);
+    }
+
+    /** What was put off until our last write was out. */
+    private void finish(NextFilter next, IoSession session, End end) throws Exception {
+        if (end == End.NONE) {
+            return;
+        }
+        SslHandler handler = (SslHandler) session.getAttribute(SSL_HANDLER);
+        if (handler != null) {
+            sendCloseNotify(next, session, handler);
+        }
+        if (end == End.CLOSE) {
+            super.filterClose(next, session);
+        }
+    }
+
+    /** A peer that stopped reading must not keep a closed session open. */
+    private void forceClose(NextFilter next, IoSession session) {
+        State state = state(session);
+        synchronized (state) {
+            if (state.end != End.CLOSE) {
+                return;
+            }
+            state.end = End.NONE;
+        }
+        try {
+            super.filterClose(next, session);
+        } catch (Exception e) {
+            log.debug("[{}] {}: close: {}", owner, session.getRemoteAddress(), e.toString());
+        }
     }
 
     @Override
@@ -419,15 +519,18 @@ public final class TlsFilter extends SslFilter {
         return state;
     }
 
-    private static ScheduledExecutorService deadlines() {
+    private static ScheduledExecutorService daemon(String name) {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "tls-handshake-deadlines");
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
         executor.setRemoveOnCancelPolicy(true);
         return executor;
     }
+
+    /** What waits for the last write to be out. */
+    private enum End { NONE, SHUT_OUTPUT, CLOSE }
 
     /** What this filter knows of one session; written on its I/O thread, read by the deadline thread. */
     private static final class State {
@@ -437,6 +540,25 @@ public final class TlsFilter extends SslFilter {
         volatile ScheduledFuture<?> deadline;
         volatile boolean endTold;
         volatile boolean finPending;
+        boolean outputShut;
+        End end = End.NONE;
+
+        /** Writes of ours in MINA's handler or waiting here; call holding the lock. */
+        boolean oursInFlight() {
+            return inHandler > 0 || !waiting.isEmpty();
+        }
+
+        synchronized boolean markSecured() {
+            boolean first = !secured;
+            secured = true;
+            return first;
+        }
+
+        synchronized boolean markEndTold() {
+            boolean first = !endTold;
+            endTold = true;
+            return first;
+        }
         int inHandler;
         final ArrayDeque<WriteRequest> waiting = new ArrayDeque<>();
     }

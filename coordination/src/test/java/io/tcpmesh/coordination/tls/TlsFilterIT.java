@@ -198,6 +198,47 @@ class TlsFilterIT {
         }
     }
 
+    /** Says "bye", half-closes its write side with close_notify, then counts what still comes until the client's close_notify. */
+    static final class ByeThenCount extends IoHandlerAdapter {
+        final java.util.concurrent.atomic.AtomicLong afterBye = new java.util.concurrent.atomic.AtomicLong(-1);
+        final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public void sessionOpened(IoSession session) {
+            session.write(IoBuffer.wrap("bye\n".getBytes(StandardCharsets.US_ASCII))).addListener(f -> {
+                TlsFilter.shutdownOutput(session);
+                afterBye.set(0);
+            });
+        }
+
+        @Override
+        public void messageReceived(IoSession session, Object message) {
+            afterBye.addAndGet(((IoBuffer) message).remaining());
+        }
+
+        @Override
+        public void inputClosed(IoSession session) {
+            ended.countDown();
+            session.closeNow();
+        }
+    }
+
+    @Test
+    void serverHalfCloseSendsCloseNotifyAndKeepsReading() throws Exception {
+        ByeThenCount handler = new ByeThenCount();
+        server = new MinaTcpServer(new Node("test", "tls-test"), new InetSocketAddress("127.0.0.1", 0), handler, 2);
+        server.useTls(Optional.of(serverConfig()));
+        int port = server.start().getPort();
+        try (SSLSocket s = connect(verifyingClient(), "localhost", port)) {
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("bye\n");
+            Timing.await("the server counts again", Duration.ofSeconds(10), () -> handler.afterBye.get() == 0);
+            s.getOutputStream().write(new byte[100_000]); // after the server's close_notify: TLS 1.3 allows it
+            s.shutdownOutput();
+            assertThat(handler.ended.await(Timing.seconds(10).toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        }
+        assertThat(handler.afterBye.get()).isEqualTo(100_000);
+    }
+
     @Test
     void wrongNameIsRefusedByTheClient() throws Exception {
         int port = start(false, serverConfig());

@@ -239,6 +239,30 @@ class TlsFilterIT {
         assertThat(handler.afterBye.get()).isEqualTo(100_000);
     }
 
+    /** Writes a greeting as soon as the session opens (before the handshake is done) and closes on flush. */
+    static final class GreetAndClose extends IoHandlerAdapter {
+        @Override
+        public void sessionOpened(IoSession session) {
+            session.write(IoBuffer.wrap("bye\n".getBytes(StandardCharsets.US_ASCII)));
+            session.closeOnFlush();
+        }
+    }
+
+    /** OpenSSL reports "unexpected eof" when a TCP FIN comes without close_notify. */
+    @Test
+    void closingSendsCloseNotifyAfterTheLastBytes() throws Exception {
+        server = new MinaTcpServer(new Node("test", "tls-test"), new InetSocketAddress("127.0.0.1", 0), new GreetAndClose(), 2);
+        server.useTls(Optional.of(serverConfig()));
+        int port = server.start().getPort();
+        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-quiet", "-ign_eof")
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(p.waitFor(Timing.seconds(20).toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(out).contains("bye\n").doesNotContain("unexpected eof");
+        assertThat(p.exitValue()).isZero();
+    }
+
     @Test
     void wrongNameIsRefusedByTheClient() throws Exception {
         int port = start(false, serverConfig());

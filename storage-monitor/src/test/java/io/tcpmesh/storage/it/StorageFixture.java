@@ -52,7 +52,7 @@ final class StorageFixture implements AutoCloseable {
     /** A collector whose options the test changes first (TLS), requiring a HELLO token when one is given. */
     Started collector(int expect, java.util.function.UnaryOperator<ServiceOptions> change,
                       java.util.Optional<io.tcpmesh.storage.protocol.AuthToken> token) throws Exception {
-        ServiceOptions options = change.apply(new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root()).drainTimeout(Duration.ZERO));
+        ServiceOptions options = change.apply(new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root()).drainTimeout(Duration.ZERO).adminPort(0));
         RunningService running = ServiceLauncher.start(CollectorCommand.SERVICE, options,
                 new CollectorModule(new CollectorConfig(db, reports, expect, false), token));
         closeables.add(running);

@@ -95,7 +95,7 @@ class EchoTlsIT {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit;
         try (EchoClient client = new EchoClient(() -> MasterLocator.masterAddress(watch.instances()),
-                new Backoff(Duration.ofMillis(20), Duration.ofMillis(200), "--backoff-initial", "--backoff-max"),
+                new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)),
                 Optional.of(client()), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))) {
             exit = client.run(new ByteArrayInputStream("one\ntwo\n".getBytes(StandardCharsets.UTF_8)), Timing.seconds(10));
         }

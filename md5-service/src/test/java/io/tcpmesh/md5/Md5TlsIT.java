@@ -56,7 +56,7 @@ class Md5TlsIT {
     }
 
     private RunningService start(ServiceOptions options) throws Exception {
-        return ServiceLauncher.start(Md5Main.SERVICE, options, new Md5Module(Md5Config.defaults()));
+        return ServiceLauncher.start(Md5ServiceCommand.SERVICE, options, new Md5Module(Md5Config.defaults()));
     }
 
     private static SSLSocket connect(int port, TlsClientConfig config) throws IOException {
@@ -154,9 +154,9 @@ class Md5TlsIT {
         int notAKey;
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            missing = ServiceLauncher.execute(new Md5Main(), "--port", "0", "--zk", zk.connectString(),
+            missing = ServiceLauncher.execute(new Md5ServiceCommand(), "--port", "0", "--zk", zk.connectString(),
                     "--tls-cert", certDir.resolve("nope.pem").toString(), "--tls-key", certs.serverKey().toString());
-            notAKey = ServiceLauncher.execute(new Md5Main(), "--port", "0", "--zk", zk.connectString(),
+            notAKey = ServiceLauncher.execute(new Md5ServiceCommand(), "--port", "0", "--zk", zk.connectString(),
                     "--tls-cert", certs.serverChain().toString(), "--tls-key", certs.serverChain().toString());
         } finally {
             System.setErr(saved);

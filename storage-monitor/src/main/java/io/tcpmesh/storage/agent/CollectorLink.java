@@ -126,7 +126,7 @@ final class CollectorLink implements AutoCloseable {
         }
         OutputStream out = new BufferedOutputStream(s.getOutputStream());
         DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
-        FrameStreams.write(out, new Message.Hello(config.id(), run, host, ProcessHandle.current().pid(),
+        FrameStreams.write(out, new Message.Hello(config.id(), run, host, ProcessHandle.current().pid(), config.expect(),
                 security.token().map(AuthToken::value).orElse(null)));
         out.flush();
         s.setSoTimeout(5000);

@@ -3,7 +3,6 @@ package io.tcpmesh.storage.collector;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.storage.protocol.Message;
 import org.apache.mina.core.service.IoHandlerAdapter;
-import org.apache.mina.core.session.IdleStatus;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.filter.codec.ProtocolDecoderException;
 import org.slf4j.Logger;
@@ -15,7 +14,7 @@ import java.io.IOException;
 final class CollectorHandler extends IoHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(CollectorHandler.class);
 
-    private static final String GREETED = CollectorHandler.class.getName() + ".greeted";
+    private static final String SESSION = CollectorHandler.class.getName() + ".session";
     private static final String AUTHENTICATED = CollectorHandler.class.getName() + ".authenticated";
     private static final String REFUSED = CollectorHandler.class.getName() + ".refused";
 
@@ -29,9 +28,20 @@ final class CollectorHandler extends IoHandlerAdapter {
         this.auth = auth;
     }
 
+    private static AgentSession agentSession(IoSession session) {
+        AgentSession s = (AgentSession) session.getAttribute(SESSION);
+        if (s == null) {
+            AgentSession fresh = new AgentSession(new MinaConnection(session));
+            s = (AgentSession) session.setAttributeIfAbsent(SESSION, fresh);
+            s = s == null ? fresh : s;
+        }
+        return s;
+    }
+
     @Override
     public void sessionOpened(IoSession session) {
         log.debug("[{}] session {} from {} opened", node.name(), session.getId(), session.getRemoteAddress());
+        collector.opened(agentSession(session));
     }
 
     @Override
@@ -39,10 +49,7 @@ final class CollectorHandler extends IoHandlerAdapter {
         if (!authenticated(session, (Message) message)) {
             return;
         }
-        if (message instanceof Message.Hello) {
-            session.setAttribute(GREETED, Boolean.TRUE);
-        }
-        collector.received(session, (Message) message);
+        collector.received(agentSession(session), (Message) message);
     }
 
     /** Checks the first message; after a refusal, nothing the session sends is looked at, let alone stored. */
@@ -56,39 +63,30 @@ final class CollectorHandler extends IoHandlerAdapter {
         String refusal = auth.refusal(session, message);
         if (refusal != null) {
             session.setAttribute(REFUSED, Boolean.TRUE);
-            session.setAttribute(GREETED, Boolean.TRUE); // refused, not silent
-            collector.failed(session, refusal);
+            collector.failed(agentSession(session), refusal);
             return false;
         }
         session.setAttribute(AUTHENTICATED, Boolean.TRUE);
         return true;
     }
 
-    /** A connection that has not said HELLO within the idle time is closed; agents' own silences are judged by heartbeats. */
-    @Override
-    public void sessionIdle(IoSession session, IdleStatus status) {
-        if (!session.containsAttribute(GREETED)) {
-            collector.failed(session, "no HELLO within " + session.getConfig().getReaderIdleTime() + " s");
-        }
-    }
-
     @Override
     public void sessionClosed(IoSession session) {
         log.debug("[{}] session {} from {} closed", node.name(), session.getId(), session.getRemoteAddress());
-        collector.closed(session);
+        collector.closed(agentSession(session));
     }
 
     @Override
     public void exceptionCaught(IoSession session, Throwable cause) {
         if (cause instanceof ProtocolDecoderException) {
             String message = cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage();
-            collector.failed(session, "bad frame: " + message);
+            collector.failed(agentSession(session), "bad frame: " + message);
         } else if (cause instanceof IOException) {
             log.info("[{}] session {} from {}: {}", node.name(), session.getId(), session.getRemoteAddress(), cause.toString());
             session.closeNow();
         } else {
             log.warn("[{}] session {} from {} failed", node.name(), session.getId(), session.getRemoteAddress(), cause);
-            collector.failed(session, "collector error: " + cause);
+            collector.failed(agentSession(session), "collector error: " + cause);
         }
     }
 }

@@ -45,7 +45,7 @@ class AgentAuthIT {
     /** An intruder's HELLO and a START right behind it, in one write. */
     private static void intrude(Socket s, String token) throws IOException {
         OutputStream out = s.getOutputStream();
-        FrameStreams.write(out, new Message.Hello("intruder", "intruder-run", "h", 1, token));
+        FrameStreams.write(out, new Message.Hello("intruder", "intruder-run", "h", 1, 0, token));
         FrameStreams.write(out, new Message.Start(1, System.currentTimeMillis(), 1024, 4096, 1, 60_000, 200, 1000, "/x", 1e6));
         out.flush();
     }

@@ -46,15 +46,23 @@ final class StorageFixture implements AutoCloseable {
     }
 
     Started collector(int expect) throws Exception {
-        return collector(expect, options -> options, java.util.Optional.empty());
+        return collector(new CollectorConfig(db, reports, expect, false));
+    }
+
+    Started collector(CollectorConfig config) throws Exception {
+        return collector(config, options -> options, java.util.Optional.empty());
     }
 
     /** A collector whose options the test changes first (TLS), requiring a HELLO token when one is given. */
     Started collector(int expect, java.util.function.UnaryOperator<ServiceOptions> change,
                       java.util.Optional<io.tcpmesh.storage.protocol.AuthToken> token) throws Exception {
+        return collector(new CollectorConfig(db, reports, expect, false), change, token);
+    }
+
+    Started collector(CollectorConfig config, java.util.function.UnaryOperator<ServiceOptions> change,
+                      java.util.Optional<io.tcpmesh.storage.protocol.AuthToken> token) throws Exception {
         ServiceOptions options = change.apply(new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root()).drainTimeout(Duration.ZERO).adminPort(0));
-        RunningService running = ServiceLauncher.start(CollectorCommand.SERVICE, options,
-                new CollectorModule(new CollectorConfig(db, reports, expect, false), token));
+        RunningService running = ServiceLauncher.start(CollectorCommand.SERVICE, options, new CollectorModule(config, token));
         closeables.add(running);
         List<String> finished = new CopyOnWriteArrayList<>();
         running.instance(Collector.class).onRunFinished(finished::add);

@@ -47,10 +47,10 @@ public final class EchoNode implements TcpService {
         this.options = options;
         this.config = config;
         this.client = client;
-        this.nodePort = new MinaTcpServer(node, options.bindAddress(), new EchoHandler(node, "node port", config, false));
+        this.nodePort = new MinaTcpServer(node, options, new EchoHandler(node, "node port", config, false));
         InetSocketAddress master = new InetSocketAddress(options.bindAddress().getAddress(), config.masterPort());
         this.masterPort = new MasterPort(node, master,
-                new EchoHandler(node, "master port", config, config.broadcast()), this::isLeader);
+                new EchoHandler(node, "master port", config, config.broadcast()), this::isLeader, options.tls());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.tcpmesh.echo;
 
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.server.MinaTcpServer;
+import io.tcpmesh.coordination.tls.TlsServerConfig;
 import org.apache.mina.core.service.IoHandler;
 import org.apache.mina.core.service.SimpleIoProcessorPool;
 import org.apache.mina.core.session.IoSession;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -41,7 +43,7 @@ final class MasterPort implements AutoCloseable {
     private boolean closed; // guarded by this
     private volatile InetSocketAddress boundAddress;
 
-    MasterPort(Node node, InetSocketAddress address, IoHandler handler, BooleanSupplier leading) {
+    MasterPort(Node node, InetSocketAddress address, IoHandler handler, BooleanSupplier leading, Optional<TlsServerConfig> tls) {
         this.node = node;
         this.address = address;
         this.leading = leading;
@@ -53,6 +55,7 @@ final class MasterPort implements AutoCloseable {
         acceptor.setBacklog(1024);
         acceptor.setCloseOnDeactivation(true);
         acceptor.getSessionConfig().setTcpNoDelay(true);
+        MinaTcpServer.addTls(acceptor, node, tls);
     }
 
     /** Binds the master port while this node leads; returns true once bound, false when leadership or the node went. */

@@ -61,11 +61,16 @@ final class EchoNodes implements AutoCloseable {
 
     /** A node on port 0; one that was handed the master port's number (free until a leader binds it) starts again. */
     RunningService start(EchoConfig config) throws Exception {
+        return start(config, options -> options);
+    }
+
+    /** A node whose options the test changes first (TLS, for one). */
+    RunningService start(EchoConfig config, java.util.function.UnaryOperator<ServiceOptions> change) throws Exception {
         releaseMasterPort();
         for (int attempt = 0; attempt < 10; attempt++) {
-            ServiceOptions options = new ServiceOptions(0).zk(connectString).zkRoot(root)
+            ServiceOptions options = change.apply(new ServiceOptions(0).zk(connectString).zkRoot(root)
                     .zkSessionTimeout(sessionTimeout).bind("127.0.0.1").drainTimeout(Duration.ofMillis(200))
-                    .adminPort(admin ? 0 : null);
+                    .adminPort(admin ? 0 : null));
             RunningService node = ServiceLauncher.start("echo", options, new EchoModule(config));
             if (node.port() != masterPort) {
                 nodes.add(node);

@@ -1,6 +1,7 @@
 package io.tcpmesh.echo.client;
 
 import io.tcpmesh.coordination.Backoff;
+import io.tcpmesh.coordination.tls.TlsClient;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -38,8 +39,16 @@ public final class EchoClient implements AutoCloseable {
     private Socket socket; // guarded by lock
     private boolean everConnected; // guarded by lock
     private volatile boolean closed;
+    private final Optional<TlsClient> tls;
 
     public EchoClient(Supplier<Optional<InetSocketAddress>> target, Backoff backoff, PrintStream out, PrintStream err) {
+        this(target, backoff, Optional.empty(), out, err);
+    }
+
+    /** With TLS to the master port when {@code tls} is present. */
+    public EchoClient(Supplier<Optional<InetSocketAddress>> target, Backoff backoff, Optional<TlsClient> tls,
+                      PrintStream out, PrintStream err) {
+        this.tls = tls;
         this.target = target;
         this.backoff = backoff;
         this.out = out;
@@ -113,15 +122,19 @@ public final class EchoClient implements AutoCloseable {
     }
 
     private void open(InetSocketAddress address, int failedAttempts) throws IOException {
-        Socket s = new Socket();
+        Socket plain = new Socket();
+        Socket s = plain;
         try {
-            s.setTcpNoDelay(true);
-            s.connect(address, CONNECT_TIMEOUT_MILLIS);
+            plain.setTcpNoDelay(true);
+            plain.connect(address, CONNECT_TIMEOUT_MILLIS);
+            if (tls.isPresent()) {
+                s = tls.get().wrap(plain, address.getHostString(), address.getPort());
+            }
             for (String line : outstanding) {
                 write(s, line);
             }
         } catch (IOException e) {
-            s.close();
+            plain.close();
             throw e;
         }
         socket = s;
@@ -130,7 +143,8 @@ public final class EchoClient implements AutoCloseable {
                 + (everConnected && !outstanding.isEmpty() ? ", sent " + outstanding.size() + " unanswered line(s) again" : ""));
         err.flush();
         everConnected = true;
-        Thread receiver = new Thread(() -> receive(s, address), "echo-client-receiver");
+        Socket opened = s;
+        Thread receiver = new Thread(() -> receive(opened, address), "echo-client-receiver");
         receiver.setDaemon(true);
         receiver.start();
     }

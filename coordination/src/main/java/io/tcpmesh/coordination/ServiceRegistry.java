@@ -51,7 +51,7 @@ public final class ServiceRegistry implements Closeable {
                 .basePath(SERVICES_PATH)
                 .serializer(new CheckedInstanceSerializer())
                 .build();
-        this.registrar = Executors.newSingleThreadExecutor(r -> daemon(r, "zk-registrar"));
+        this.registrar = Executors.newSingleThreadExecutor(DaemonThreads.named("zk-registrar"));
     }
 
     /** Starts the registry. Never blocks on ZooKeeper. */
@@ -157,7 +157,7 @@ public final class ServiceRegistry implements Closeable {
      * an ephemeral node left behind goes with the session when the client closes.
      */
     private void closeDiscovery() {
-        Thread closer = daemon(() -> Closeables.closeQuietly(discovery, log), "zk-discovery-close");
+        Thread closer = DaemonThreads.thread("zk-discovery-close", () -> Closeables.closeQuietly(discovery, log));
         closer.start();
         try {
             closer.join(CLOSE_WAIT.toMillis());
@@ -183,11 +183,5 @@ public final class ServiceRegistry implements Closeable {
         } catch (Exception e) {
             throw new IllegalArgumentException("bad instance " + service + "/" + id, e);
         }
-    }
-
-    static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }

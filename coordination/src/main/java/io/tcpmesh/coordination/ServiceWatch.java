@@ -55,7 +55,7 @@ public final class ServiceWatch implements Closeable {
         this.service = service;
         this.caches = caches;
         this.clock = clock;
-        this.events = Executors.newSingleThreadExecutor(r -> ServiceRegistry.daemon(r, "zk-watch-" + service));
+        this.events = Executors.newSingleThreadExecutor(DaemonThreads.named("zk-watch-" + service));
     }
 
     void start() {

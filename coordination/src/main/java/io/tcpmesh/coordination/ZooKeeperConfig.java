@@ -73,10 +73,6 @@ public record ZooKeeperConfig(
         return new ZooKeeperConfig(connectString, root, timeout, connect, retryBaseSleep, retryMaxSleep, retries, auth);
     }
 
-    public ZooKeeperConfig withConnectionTimeout(Duration timeout) {
-        return new ZooKeeperConfig(connectString, root, sessionTimeout, timeout, retryBaseSleep, retryMaxSleep, retries, auth);
-    }
-
     /** The same, authenticating with the given identity (null: none). */
     public ZooKeeperConfig withAuth(ZooKeeperAuth identity) {
         return new ZooKeeperConfig(connectString, root, sessionTimeout, connectionTimeout, retryBaseSleep, retryMaxSleep, retries, identity);

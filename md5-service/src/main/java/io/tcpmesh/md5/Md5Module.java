@@ -1,8 +1,8 @@
 package io.tcpmesh.md5;
 
 import com.google.inject.AbstractModule;
-import com.google.inject.Singleton;
 import io.tcpmesh.coordination.bootstrap.TcpService;
+import jakarta.inject.Singleton;
 
 import java.util.Objects;
 

@@ -10,6 +10,7 @@ public final class Md5Stats {
     final LongAdder answered = new LongAdder();
     final LongAdder rejected = new LongAdder();
     final LongAdder idle = new LongAdder();
+    final LongAdder slow = new LongAdder();
     final LongAdder abandoned = new LongAdder();
     final LongAdder bytes = new LongAdder();
 
@@ -36,6 +37,11 @@ public final class Md5Stats {
         return idle.sum();
     }
 
+    /** Connections closed, unanswered, for sending under {@code --min-rate}. */
+    public long slow() {
+        return slow.sum();
+    }
+
     /** Connections that ended (reset, error, shutdown) before the client half-closed. */
     public long abandoned() {
         return abandoned.sum();
@@ -49,6 +55,6 @@ public final class Md5Stats {
     @Override
     public String toString() {
         return "accepted " + accepted() + ", answered " + answered() + ", rejected " + rejected() + ", idle "
-                + idle() + ", abandoned " + abandoned() + ", " + bytes() + " bytes hashed";
+                + idle() + ", slow " + slow() + ", abandoned " + abandoned() + ", " + bytes() + " bytes hashed";
     }
 }

@@ -2,11 +2,11 @@ package io.tcpmesh.coordination.bootstrap;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
-import com.google.inject.Singleton;
 import io.tcpmesh.coordination.ServiceRegistry;
 import io.tcpmesh.coordination.ZooKeeperAccess;
 import io.tcpmesh.coordination.ZooKeeperClients;
 import io.tcpmesh.coordination.ZooKeeperConfig;
+import jakarta.inject.Singleton;
 import org.apache.curator.framework.CuratorFramework;
 
 /**

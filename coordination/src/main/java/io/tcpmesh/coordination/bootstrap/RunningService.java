@@ -2,6 +2,7 @@ package io.tcpmesh.coordination.bootstrap;
 
 import com.google.inject.Injector;
 import io.tcpmesh.coordination.Closeables;
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.Registration;
 import io.tcpmesh.coordination.ServiceRegistry;
 import io.tcpmesh.coordination.ZooKeeperConfig;
@@ -69,7 +70,7 @@ public final class RunningService implements AutoCloseable {
     private static void warnWhileZooKeeperIsDown(Injector injector, Node node) {
         CuratorFramework client = injector.getInstance(CuratorFramework.class);
         ZooKeeperConfig config = injector.getInstance(ZooKeeperConfig.class);
-        Thread t = new Thread(() -> {
+        DaemonThreads.start("zk-reachable-" + node.name(), () -> {
             try {
                 if (!client.blockUntilConnected(Math.toIntExact(config.connectionTimeout().toMillis()), TimeUnit.MILLISECONDS)) {
                     log.warn("[{}] ZooKeeper {} is not reachable: serving anyway, registering as soon as it is",
@@ -78,9 +79,7 @@ public final class RunningService implements AutoCloseable {
             } catch (InterruptedException | IllegalStateException e) {
                 // stopping
             }
-        }, "zk-reachable-" + node.name());
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     public Injector injector() {

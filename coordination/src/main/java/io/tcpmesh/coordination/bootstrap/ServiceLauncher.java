@@ -7,6 +7,7 @@ import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 import com.google.inject.Stage;
 import com.google.inject.spi.Message;
+import io.tcpmesh.coordination.DaemonThreads;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -20,8 +21,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The one bootstrap every tcpmesh program uses.
  *
- * <p>A program's {@code main} is {@code ServiceLauncher.main(new Md5Command(), args)}; its picocli
- * command's {@code call()} returns {@code ServiceLauncher.serve("md5", options, new Md5Module(...))}.
+ * <p>Each program is a picocli command whose {@code main} is
+ * {@code ServiceLauncher.main(new Md5ServiceCommand(), args)} and whose {@code call()} returns
+ * {@code ServiceLauncher.serve("md5", options, new Md5Module(...))}.
  * {@link #serve} builds the Guice injector in production stage, binds the {@link TcpService}, registers it,
  * waits for SIGTERM or SIGINT, then deregisters, stops accepting, drains and closes, and returns 0.
  *
@@ -77,7 +79,7 @@ public final class ServiceLauncher {
     /** A stop that outlasts its budget by far is stuck: the process must still end. */
     private static void haltIfStuck(RunningService running) {
         long budget = running.stopBudget().plusSeconds(15).toMillis();
-        Thread watchdog = new Thread(() -> {
+        DaemonThreads.start("stop-watchdog", () -> {
             try {
                 Thread.sleep(budget);
                 System.err.println("[" + running.node().name() + "] stop did not finish within " + budget + " ms: halting");
@@ -85,9 +87,7 @@ public final class ServiceLauncher {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "stop-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        });
     }
 
     /**

@@ -146,11 +146,6 @@ public final class ServiceOptions {
         return this;
     }
 
-    public ServiceOptions advertise(String host) {
-        this.advertise = host;
-        return this;
-    }
-
     public ServiceOptions id(String nodeId) {
         this.id = nodeId;
         return this;

@@ -2,13 +2,13 @@ package io.tcpmesh.coordination.bootstrap;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
-import com.google.inject.Singleton;
 import io.tcpmesh.coordination.Instance;
 import io.tcpmesh.coordination.ServiceRegistry;
 import io.tcpmesh.coordination.ServiceWatch;
 import io.tcpmesh.coordination.server.MinaTcpServer;
 import io.tcpmesh.coordination.testing.TestZooKeeper;
 import io.tcpmesh.coordination.testing.Timing;
+import jakarta.inject.Singleton;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.mina.core.service.IoHandlerAdapter;
 import org.junit.jupiter.api.Test;

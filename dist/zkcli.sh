@@ -28,5 +28,14 @@ fi
 zk="${zk:-127.0.0.1:2181}"
 main=(org.apache.zookeeper.ZooKeeperMain)
 [ -n "$auth" ] && main=(io.tcpmesh.coordination.cli.ZooKeeperShell --zk-auth "$auth")
-JAVA_OPTS="${JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" \
-  TCPMESH_HEAP="${TCPMESH_HEAP:-128m}" exec "$here/bin/tcpmesh-java" "${main[@]}" -server "$zk" "$@"
+export JAVA_OPTS="${JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.org.apache.zookeeper.util.ServiceUtils=off"
+export TCPMESH_HEAP="${TCPMESH_HEAP:-128m}"
+if [ $# -eq 0 ]; then
+  exec "$here/bin/tcpmesh-java" "${main[@]}" -server "$zk"
+fi
+# one command: only its answer (ZooKeeperMain also prints "Connecting to", WATCHER:: and WatchedEvent lines)
+set +e
+"$here/bin/tcpmesh-java" "${main[@]}" -server "$zk" "$@" 2>&1 \
+  | awk '/^Connecting to / || /^WATCHER::$/ || /^WatchedEvent state:/ { skip = 1; next } skip && /^$/ { next } { skip = 0; print }'
+code=${PIPESTATUS[0]}
+exit "$code"

@@ -36,7 +36,7 @@ load_run() {
     return 1
   fi
   record "$scenario" "$peer" errors "$(json_num "$json" errors)"
-  [ "$code" = 0 ] || log "scenario $scenario, $peer: exit $code (4 = wrong replies, 5 = nothing answered)"
+  [ "$code" = 0 ] || log "scenario $scenario, $peer: exit $code (4 = wrong replies, 5 = nothing answered, 6 = failed requests)"
   grep -E 'requests|errors|throughput|latency' "$BENCH_TMP/s$scenario-$peer.txt" | sed 's/^/    /' >&2
   return 0
 }

@@ -107,6 +107,19 @@ public final class ServiceRegistry implements Closeable {
         return watch;
     }
 
+    /**
+     * The names of every service with a folder under {@code <root>/services}, sorted. Blocks on ZooKeeper
+     * (for up to Curator's retry policy): never call it on an I/O thread.
+     *
+     * @throws Exception when ZooKeeper cannot be read
+     */
+    public List<String> services() throws Exception {
+        if (client.checkExists().forPath(SERVICES_PATH) == null) {
+            return List.of();
+        }
+        return client.getChildren().forPath(SERVICES_PATH).stream().sorted().toList();
+    }
+
     CuratorFramework client() {
         return client;
     }

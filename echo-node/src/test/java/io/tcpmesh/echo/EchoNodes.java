@@ -25,11 +25,18 @@ final class EchoNodes implements AutoCloseable {
     private final List<RunningService> nodes = new ArrayList<>();
     /** The master port, bound as 0 and held until the first node starts, so nothing else takes it meanwhile. */
     private ServerSocket masterReservation;
+    private boolean admin;
 
     EchoNodes(TestZooKeeper zk) throws IOException {
         this.zk = zk;
         this.masterReservation = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         this.masterPort = masterReservation.getLocalPort();
+    }
+
+    /** Nodes started from now on get an admin endpoint on a free port. */
+    EchoNodes withAdmin() {
+        admin = true;
+        return this;
     }
 
     int masterPort() {
@@ -41,7 +48,8 @@ final class EchoNodes implements AutoCloseable {
         releaseMasterPort();
         for (int attempt = 0; attempt < 10; attempt++) {
             ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root())
-                    .zkSessionTimeout(SESSION_TIMEOUT).bind("127.0.0.1").drainTimeout(Duration.ofMillis(200));
+                    .zkSessionTimeout(SESSION_TIMEOUT).bind("127.0.0.1").drainTimeout(Duration.ofMillis(200))
+                    .adminPort(admin ? 0 : null);
             RunningService node = ServiceLauncher.start("echo", options, new EchoModule(config));
             if (node.port() != masterPort) {
                 nodes.add(node);

@@ -151,7 +151,7 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
     private void answer(IoSession session, Connection c) {
         session.write(IoBuffer.wrap(c.md5.answer()));
         session.closeOnFlush();
-        stats.answered.increment();
+        stats.digested(c.md5.length());
         log.debug("[{}] session {} from {} answered after {} bytes", node.name(), session.getId(), peer(session), c.md5.length());
     }
 

@@ -1,5 +1,7 @@
 package io.tcpmesh.md5;
 
+import io.prometheus.metrics.core.metrics.Histogram;
+
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -13,6 +15,16 @@ public final class Md5Stats {
     final LongAdder slow = new LongAdder();
     final LongAdder abandoned = new LongAdder();
     final LongAdder bytes = new LongAdder();
+    /** How many bytes each answered connection hashed; registered on /metrics by {@link Md5Metrics}. */
+    final Histogram digestSizes = Histogram.builder().name("tcpmesh_md5_digest_input_bytes")
+            .help("Bytes hashed per digest answered").classicOnly()
+            .classicExponentialUpperBounds(64, 4, 10).build();
+
+    /** One connection answered with the digest of {@code length} bytes. */
+    void digested(long length) {
+        answered.increment();
+        digestSizes.observe(length);
+    }
 
     /** Connections being served now (the rejected ones not included). */
     public int open() {

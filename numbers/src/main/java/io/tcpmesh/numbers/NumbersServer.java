@@ -8,7 +8,6 @@ import io.tcpmesh.numbers.codec.LineCodecFactory;
 import io.tcpmesh.numbers.codec.Protocol;
 import io.tcpmesh.numbers.session.Sessions;
 import io.tcpmesh.numbers.store.SessionStore;
-import org.apache.mina.core.session.IdleStatus;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.filter.codec.ProtocolCodecFilter;
 import org.slf4j.Logger;
@@ -42,30 +41,36 @@ public final class NumbersServer implements TcpService {
     private final ExecutorService workers;
     private final ScheduledExecutorService sweeper;
     private final MinaTcpServer tcp;
+    private final NumbersCounters counters = new NumbersCounters();
 
     public NumbersServer(Node node, InetSocketAddress bindAddress, NumbersConfig config, SessionStore store) {
         this.node = node;
         this.config = config;
         this.store = store;
-        this.sessions = new Sessions(store, node::name, config.expiry(), Clock.systemUTC());
+        this.sessions = new Sessions(store, node::name, config.expiry(), config.interval(), Clock.systemUTC());
         this.ticker = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "numbers-ticker"));
         ticker.setRemoveOnCancelPolicy(true);
         this.statelessTicker = new ScheduledThreadPoolExecutor(Runtime.getRuntime().availableProcessors(), r -> daemon(r, "numbers-stateless"));
         statelessTicker.setRemoveOnCancelPolicy(true);
         this.workers = Executors.newFixedThreadPool(WORKERS, r -> daemon(r, "numbers-store"));
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "numbers-sweeper"));
-        NumbersServerHandler handler = new NumbersServerHandler(node, config, sessions, ticker, statelessTicker, workers);
+        NumbersServerHandler handler = new NumbersServerHandler(node, config, sessions, ticker, statelessTicker, workers, counters);
         this.tcp = new MinaTcpServer(node, bindAddress, handler);
         tcp.acceptor().getFilterChain().addLast("lines", new ProtocolCodecFilter(new LineCodecFactory(Protocol.MAX_CLIENT_LINE)));
-        tcp.acceptor().getSessionConfig().setIdleTime(IdleStatus.READER_IDLE, Math.toIntExact(config.helloTimeout().toSeconds()));
+        store.onClaimsLost(() -> handler.claimsLost(tcp.acceptor().getManagedSessions().values()));
     }
 
-    public Sessions sessions() {
-        return sessions;
+    public NumbersCounters counters() {
+        return counters;
     }
 
-    public NumbersConfig config() {
-        return config;
+    /** How many stateful sessions this server streams now. */
+    public int streamingSessions() {
+        return sessions.streaming();
+    }
+
+    org.apache.mina.core.service.IoService acceptor() {
+        return tcp.acceptor();
     }
 
     @Override
@@ -74,7 +79,7 @@ public final class NumbersServer implements TcpService {
         node.attribute("store", store.kind());
         node.attribute("interval", Durations.format(config.interval()));
         long sweep = config.sweepPeriod().toMillis();
-        sweeper.scheduleWithFixedDelay(sessions::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+        sweeper.scheduleWithFixedDelay(() -> counters.expired(sessions.sweep()), sweep, sweep, TimeUnit.MILLISECONDS);
         log.info("[{}] numbers: interval {} ms, expiry {} ms, {} session store{}", node.name(), config.interval().toMillis(),
                 config.expiry().toMillis(), store.kind(),
                 config.failEvery() > 0 ? ", dropping each connection every " + config.failEvery() + " messages, then offline for "

@@ -1,5 +1,6 @@
 package io.tcpmesh.proxy;
 
+import io.tcpmesh.proxy.routing.DownReason;
 import io.tcpmesh.proxy.routing.ProxiedApp;
 import io.tcpmesh.proxy.routing.Target;
 import org.apache.mina.core.buffer.IoBuffer;
@@ -122,8 +123,8 @@ final class ProxyConnection {
                 return; // the client left while connecting: not the target's fault
             }
         }
-        String why = f.isCanceled() ? "connect timeout after " + app.config().connectTimeout().toMillis() + " ms"
-                : String.valueOf(f.getException());
+        String why = f.isCanceled() ? DownReason.noAnswer(app.config().connectTimeout())
+                : DownReason.of(f.getException(), app.config().connectTimeout());
         t.connectFailed();
         t.markDown(why, System.currentTimeMillis());
         log.info("[{}] {} session {}: target {} failed ({}); trying the next", server.name(), app.name(), client.getId(), t, why);

@@ -2,8 +2,12 @@ package io.tcpmesh.coordination.bootstrap;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
+import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.OptionalBinder;
 import io.tcpmesh.coordination.ServiceRegistry;
 import io.tcpmesh.coordination.ZooKeeperAccess;
+import io.tcpmesh.coordination.admin.HealthCheck;
+import io.tcpmesh.coordination.admin.MetricsSource;
 import io.tcpmesh.coordination.ZooKeeperClients;
 import io.tcpmesh.coordination.ZooKeeperConfig;
 import jakarta.inject.Singleton;
@@ -12,7 +16,8 @@ import org.apache.curator.framework.CuratorFramework;
 /**
  * Binds what every service shares: its {@link ServiceOptions}, its {@link Node}, the ZooKeeper
  * configuration, a started Curator client (whose access {@link ZooKeeperAccess#prepare} checked: a wrong
- * {@code --zk-auth} secret fails the start) and a started {@link ServiceRegistry}. The launcher closes
+ * {@code --zk-auth} secret fails the start), a started {@link ServiceRegistry}, and the (empty) set of
+ * {@link MetricsSource}s and optional {@link HealthCheck} a service module adds to. The launcher closes
  * the registry and the client after the service.
  */
 public final class CoordinationModule extends AbstractModule {
@@ -30,6 +35,9 @@ public final class CoordinationModule extends AbstractModule {
         bind(ServiceOptions.class).toInstance(options);
         bind(Node.class).toInstance(new Node(service, options.nodeId(service, options.port())));
         bind(ZooKeeperConfig.class).toInstance(options.zooKeeper());
+        // a service module adds its metrics and its health check to these
+        Multibinder.newSetBinder(binder(), MetricsSource.class);
+        OptionalBinder.newOptionalBinder(binder(), HealthCheck.class);
     }
 
     @Provides

@@ -125,6 +125,18 @@ public final class ServiceLauncher {
         return e;
     }
 
+    /** Names the option that moves the port that could not be bound. */
+    static String bindHint(String message) {
+        String m = message == null ? "" : message;
+        if (m.startsWith("admin port")) {
+            return "pick another with --admin-port";
+        }
+        if (m.startsWith("app '")) {
+            return "change that app's Ports in the configuration, or stop what uses the port";
+        }
+        return "pick another with --port";
+    }
+
     /** Maps a failure to its exit code and prints one line naming it. */
     static int failure(String name, Exception e, PrintWriter err) {
         Throwable cause = e;
@@ -137,7 +149,7 @@ public final class ServiceLauncher {
             err.println("Try '" + name + " --help' for the options.");
             code = ExitCodes.BAD_OPTIONS;
         } else if (cause instanceof BindException) {
-            err.println(name + ": " + cause.getMessage() + " (is another process using the port? pick another with --port)");
+            err.println(name + ": " + cause.getMessage() + " (is another process using the port? " + bindHint(cause.getMessage()) + ")");
             code = ExitCodes.BIND_FAILED;
         } else {
             err.println(name + ": failed: " + e);

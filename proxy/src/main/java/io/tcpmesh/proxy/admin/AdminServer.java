@@ -20,7 +20,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The admin HTTP server (JDK's), on two threads of its own: {@code /health}, {@code /metrics} (Prometheus
- * text), {@code /stats} (HTML, refreshing itself) and {@code /stats.json} (also {@code /stats?format=json}).
+ * text), {@code /stats} (HTML, refreshing itself) and {@code /stats.json} (also {@code /stats?format=json}),
+ * {@code /cluster} (HTML) and {@code /cluster.json}: every registered instance with its health ({@link ClusterView}).
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -29,6 +30,8 @@ public final class AdminServer implements AutoCloseable {
     private final ProxyServer proxy;
     private final InetSocketAddress address;
     private ProxyMetrics metrics;
+    private ClusterView cluster;
+    private StatsRates rates;
     private HttpServer http;
     private ExecutorService executor;
 
@@ -39,6 +42,8 @@ public final class AdminServer implements AutoCloseable {
 
     public InetSocketAddress start() throws IOException {
         metrics = new ProxyMetrics(proxy);
+        rates = new StatsRates(proxy::stats).start();
+        cluster = new ClusterView(proxy.discovery(), proxy::stats, () -> proxy.node().name());
         try {
             http = HttpServer.create(address, 64);
         } catch (BindException e) {
@@ -59,11 +64,14 @@ public final class AdminServer implements AutoCloseable {
             if (q != null && q.contains("format=json")) {
                 send(ex, 200, "application/json", json());
             } else {
-                send(ex, 200, "text/html; charset=utf-8", StatsPage.render(proxy).getBytes(StandardCharsets.UTF_8));
+                send(ex, 200, "text/html; charset=utf-8", StatsPage.render(proxy, rates).getBytes(StandardCharsets.UTF_8));
             }
         });
-        http.createContext("/", ex -> send(ex, 404, "text/plain", "try /stats, /stats.json, /metrics or /health\n".getBytes(StandardCharsets.UTF_8)));
+        http.createContext("/cluster.json", ex -> send(ex, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(cluster.snapshot())));
+        http.createContext("/cluster", ex -> send(ex, 200, "text/html; charset=utf-8", ClusterPage.render(cluster.snapshot()).getBytes(StandardCharsets.UTF_8)));
+        http.createContext("/", ex -> send(ex, 404, "text/plain", "try /stats, /stats.json, /cluster, /cluster.json, /metrics or /health\n".getBytes(StandardCharsets.UTF_8)));
         http.start();
+        cluster.start();
         return http.getAddress();
     }
 
@@ -91,7 +99,22 @@ public final class AdminServer implements AutoCloseable {
         m.put("reloadsFailed", proxy.reloader().failed());
         m.put("lastReloadError", proxy.reloader().lastError());
         m.put("apps", proxy.stats());
+        m.put("rates", ratesJson());
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
+    }
+
+    /** Per app and per target, over the last seconds: connections/s, bytes/s in and out. */
+    private Map<String, Object> ratesJson() {
+        Map<String, Object> byApp = new LinkedHashMap<>();
+        for (io.tcpmesh.proxy.routing.AppStats a : proxy.stats()) {
+            Map<String, Object> app = new LinkedHashMap<>();
+            app.put("app", rates.app(a.name()));
+            Map<String, Object> targets = new LinkedHashMap<>();
+            a.targets().forEach(t -> targets.put(t.target(), rates.target(a.name(), t.target())));
+            app.put("targets", targets);
+            byApp.put(a.name(), app);
+        }
+        return byApp;
     }
 
     private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
@@ -109,6 +132,12 @@ public final class AdminServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (rates != null) {
+            rates.close();
+        }
         if (http != null) {
             http.stop(0);
         }

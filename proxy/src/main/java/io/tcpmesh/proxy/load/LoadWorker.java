@@ -258,6 +258,11 @@ final class LoadWorker implements Runnable {
         return config.payload();
     }
 
+    /** Where a connection to this target records: the run's figures, and the target's own when there are several. */
+    LoadStats statsFor(Target target) {
+        return config.targets().size() > 1 ? stats.forTarget(target) : stats;
+    }
+
     LoadStats stats() {
         return stats;
     }

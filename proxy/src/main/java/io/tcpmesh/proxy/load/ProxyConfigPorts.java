@@ -1,5 +1,6 @@
 package io.tcpmesh.proxy.load;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -22,8 +23,12 @@ public final class ProxyConfigPorts {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            // getMessage() would append Jackson's "[Source: REDACTED (StreamReadFeature...)" location line
+            throw new IllegalArgumentException("--config " + file + " cannot be read as JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
         } catch (IOException e) {
-            throw new IllegalArgumentException("--config " + file + " cannot be read as JSON: " + e.getMessage());
+            throw new IllegalArgumentException("--config " + file + " cannot be read: " + e.getMessage());
         }
         return parse(root, file.toString());
     }

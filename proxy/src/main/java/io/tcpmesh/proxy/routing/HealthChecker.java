@@ -135,7 +135,7 @@ public final class HealthChecker implements AutoCloseable {
             t.markUp(System.currentTimeMillis());
             log.info("[{}] target {} is back: TCP check passed", logName, t);
         } catch (IOException e) {
-            t.checkFailed("check failed: " + e.getMessage(), System.currentTimeMillis());
+            t.checkFailed(DownReason.of(e, Duration.ofMillis(Math.min(timeout.toMillis(), 5000))), System.currentTimeMillis());
             log.debug("[{}] target {} still down: {}", logName, t, e.toString());
         }
     }

@@ -1,6 +1,7 @@
 package io.tcpmesh.storage.it;
 
 import io.tcpmesh.coordination.testing.TestZooKeeper;
+import io.tcpmesh.coordination.testing.Http;
 import io.tcpmesh.coordination.testing.Timing;
 import io.tcpmesh.storage.agent.Agent;
 import io.tcpmesh.storage.protocol.FrameStreams;
@@ -78,7 +79,7 @@ class ProtocolErrorsIT {
             try (Socket unknown = connect(collector)) {
                 unknown.getOutputStream().write(frame("{\"v\":1,\"type\":\"PICKLE\",\"data\":\"gASV\"}"));
                 unknown.getOutputStream().flush();
-                assertThat(errorThenClose(unknown)).contains("unknown message type 'PICKLE'");
+                assertThat(errorThenClose(unknown)).contains("unknown message type \"PICKLE\"");
             }
             try (Socket early = connect(collector)) {
                 FrameStreams.write(early.getOutputStream(), new Message.Ack(1));
@@ -100,6 +101,13 @@ class ProtocolErrorsIT {
                 });
                 assertThat(store.agents(r.run())).singleElement().extracting(Store.AgentRow::status).isEqualTo(Store.Status.STOPPED);
             }
+            String metrics = Timing.await("the census taken", Duration.ofSeconds(10),
+                    () -> Http.get(collector.service().adminAddress(), "/metrics"),
+                    m -> m.contains("tcpmesh_storage_agents{state=\"stopped\"} 1.0") && m.contains("tcpmesh_storage_agents{state=\"gone\"} 1.0"));
+            assertThat(metrics).contains("tcpmesh_storage_protocol_errors_total 4.0").contains("tcpmesh_storage_runs 2.0")
+                    .contains("tcpmesh_storage_agents{state=\"running\"} 0.0")
+                    .doesNotContain("tcpmesh_storage_messages_stored_total 0.0")
+                    .contains("tcpmesh_connections_total{listener=\"node\"} 5.0");
         }
     }
 
@@ -114,6 +122,7 @@ class ProtocolErrorsIT {
                 Message.Welcome welcome = (Message.Welcome) FrameStreams.read(in);
                 FrameStreams.write(out, new Message.Start(1, System.currentTimeMillis(), 1024, 4096, 1, 60_000, 200, 1000, "/x", 1e6));
                 assertThat(FrameStreams.read(in)).isEqualTo(new Message.Ack(1));
+                assertThat(errorThenClose(silent)).as("told why before the close").startsWith("gone: 3 heartbeats missed");
                 collector.awaitFinished(welcome.run());
                 try (Store store = Store.open(f.db)) {
                     assertThat(store.agents(welcome.run())).singleElement().satisfies(a -> {

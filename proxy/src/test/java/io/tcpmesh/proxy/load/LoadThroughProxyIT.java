@@ -46,6 +46,8 @@ class LoadThroughProxyIT {
 
         int proxyPort = startProxy();
         Timing.await("the proxy reaches the echo node", Duration.ofSeconds(10), () -> ProxyFixture.echoes(proxyPort, "ping"));
+        // the node counts a write once its I/O thread has finished it, which can be after the probe read its echo
+        Timing.await("the probe's echo counted", Duration.ofSeconds(5), () -> echo.nodePortBytesWritten() == echo.nodePortBytesRead());
         long readBefore = echo.nodePortBytesRead();
         long writtenBefore = echo.nodePortBytesWritten();
         long connectionsBefore = echo.nodePortConnections();

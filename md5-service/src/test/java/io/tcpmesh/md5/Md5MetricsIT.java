@@ -22,7 +22,7 @@ class Md5MetricsIT {
     void metricsCountDigestsTheirSizesAndBytes() throws Exception {
         ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root()).bind("127.0.0.1")
                 .drainTimeout(Duration.ofSeconds(1)).adminPort(0);
-        try (RunningService md5 = ServiceLauncher.start(Md5Main.SERVICE, options, new Md5Module(Md5Config.defaults()))) {
+        try (RunningService md5 = ServiceLauncher.start(Md5ServiceCommand.SERVICE, options, new Md5Module(Md5Config.defaults()))) {
             request(md5.port(), new byte[100]);
             request(md5.port(), new byte[5000]);
             String metrics = Timing.await("two digests counted", Duration.ofSeconds(5), () -> Http.get(md5.adminAddress(), "/metrics"),

@@ -6,6 +6,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.KillSession;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.util.ServiceUtils;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -28,10 +29,28 @@ public final class TestZooKeeper implements BeforeEachCallback, AfterEachCallbac
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private static int counter;
 
+    static {
+        // curator-test picks a free port and binds it later; when another process took it in between, the
+        // embedded ZooKeeper asks to exit the JVM (the whole test run). Log that instead, and pick another port.
+        ServiceUtils.setSystemExitProcedure(ServiceUtils.LOG_ONLY);
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
-        server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, TICK_MILLIS, -1), true);
+        server = startServer();
         root = "/tcpmesh-test-" + (++counter);
+    }
+
+    private static TestingServer startServer() throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, TICK_MILLIS, -1), true);
+            } catch (Exception e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override

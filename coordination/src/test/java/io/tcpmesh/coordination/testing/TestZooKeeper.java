@@ -30,8 +30,8 @@ public final class TestZooKeeper implements BeforeEachCallback, AfterEachCallbac
     private static int counter;
 
     static {
-        // curator-test picks a free port and binds it later; when another process took it in between, the
-        // embedded ZooKeeper asks to exit the JVM (the whole test run). Log that instead, and pick another port.
+        // A server that cannot bind (its free port was taken before it bound it) must fail this test's
+        // start, not System.exit the whole test JVM, which is ZooKeeper's default.
         ServiceUtils.setSystemExitProcedure(ServiceUtils.LOG_ONLY);
     }
 
@@ -41,16 +41,17 @@ public final class TestZooKeeper implements BeforeEachCallback, AfterEachCallbac
         root = "/tcpmesh-test-" + (++counter);
     }
 
+    /** A server on a free port; another free port when the one picked was taken before the server bound it. */
     private static TestingServer startServer() throws Exception {
-        for (int attempt = 1; ; attempt++) {
+        Exception last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 return new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, TICK_MILLIS, -1), true);
             } catch (Exception e) {
-                if (attempt == 3) {
-                    throw e;
-                }
+                last = e;
             }
         }
+        throw last;
     }
 
     @Override

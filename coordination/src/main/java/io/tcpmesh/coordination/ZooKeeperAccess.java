@@ -53,9 +53,7 @@ public final class ZooKeeperAccess {
         AtomicBoolean done = new AtomicBoolean();
         ConnectionStateListener onFirstConnection = (c, state) -> {
             if (state.isConnected() && done.compareAndSet(false, true)) {
-                Thread t = new Thread(() -> checkLater(client, config), "zk-access-check");
-                t.setDaemon(true);
-                t.start();
+                DaemonThreads.start("zk-access-check", () -> checkLater(client, config));
             }
         };
         client.getConnectionStateListenable().addListener(onFirstConnection);

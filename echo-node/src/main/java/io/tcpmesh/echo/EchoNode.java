@@ -1,5 +1,6 @@
 package io.tcpmesh.echo;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.LeaderElection;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.bootstrap.ServiceOptions;
@@ -44,11 +45,7 @@ public final class EchoNode implements TcpService {
     private final MinaTcpServer nodePort;
     private final MasterPort masterPort;
     private final CuratorListener disconnectWatch = this::zooKeeperEvent;
-    private final ExecutorService rebinder = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "master-port-rebind");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService rebinder = Executors.newSingleThreadExecutor(DaemonThreads.named("master-port-rebind"));
     private volatile LeaderElection election;
 
     @Inject

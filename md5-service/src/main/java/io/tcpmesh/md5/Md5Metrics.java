@@ -1,10 +1,10 @@
 package io.tcpmesh.md5;
 
-import com.google.inject.Inject;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tcpmesh.coordination.admin.ConnectionMetrics;
 import io.tcpmesh.coordination.admin.MetricsSource;
+import jakarta.inject.Inject;
 
 import java.util.function.LongSupplier;
 

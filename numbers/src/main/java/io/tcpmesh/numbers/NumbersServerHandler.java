@@ -10,6 +10,7 @@ import io.tcpmesh.numbers.sequence.StatelessSequence;
 import io.tcpmesh.numbers.session.Claim;
 import io.tcpmesh.numbers.session.Sessions;
 import org.apache.mina.core.service.IoHandlerAdapter;
+import org.apache.mina.core.session.AttributeKey;
 import org.apache.mina.core.session.IdleStatus;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.filter.codec.ProtocolDecoderException;
@@ -28,9 +29,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class NumbersServerHandler extends IoHandlerAdapter implements Stream.Events {
     private static final Logger log = LoggerFactory.getLogger(NumbersServerHandler.class);
-    private static final String STREAM = "numbers.stream";
-    private static final String GREETED = "numbers.greeted";
-    private static final String REFUSED = "numbers.refused";
+    private static final AttributeKey STREAM = new AttributeKey(NumbersServerHandler.class, "stream");
+    private static final AttributeKey GREETED = new AttributeKey(NumbersServerHandler.class, "greeted");
+    private static final AttributeKey REFUSED = new AttributeKey(NumbersServerHandler.class, "refused");
 
     private final Node node;
     private final NumbersConfig config;

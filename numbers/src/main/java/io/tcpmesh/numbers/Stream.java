@@ -1,5 +1,6 @@
 package io.tcpmesh.numbers;
 
+import io.tcpmesh.coordination.server.ReadThrottle;
 import io.tcpmesh.numbers.codec.Hello;
 import io.tcpmesh.numbers.codec.Protocol;
 import io.tcpmesh.numbers.codec.Variant;
@@ -19,8 +20,24 @@ import java.util.concurrent.TimeUnit;
  * thread writes the next message; after the last it writes the END line and closes.
  */
 final class Stream implements Runnable {
-    /** A reader this far behind is not sent more until it catches up. */
+    /** A reader this far behind is not sent more until it has taken half of it. */
     static final int MAX_QUEUED_BYTES = 64 * 1024;
+
+    /** The ticker asks the throttle itself: there is no socket read to suspend. */
+    private static final ReadThrottle.Reads TICKS = new ReadThrottle.Reads() {
+        @Override
+        public void suspend() {
+        }
+
+        @Override
+        public void resume() {
+        }
+
+        @Override
+        public boolean closing() {
+            return false;
+        }
+    };
 
     enum State { STREAMING, DROPPING, ENDING, CLOSED }
 
@@ -31,6 +48,11 @@ final class Stream implements Runnable {
         void ended(Stream stream, boolean delivered);
     }
 
+    /**
+     * Backpressure on the ticker (nothing is read from a stream's client): the ticks skip while more than
+     * {@link #MAX_QUEUED_BYTES} wait for the reader, until half of that has been taken.
+     */
+    private final ReadThrottle behind = new ReadThrottle(TICKS, MAX_QUEUED_BYTES, MAX_QUEUED_BYTES / 2);
     private final IoSession session;
     private final Hello hello;
     private final Claim claim;
@@ -85,7 +107,7 @@ final class Stream implements Runnable {
             cancel();
             return;
         }
-        if (session.getScheduledWriteBytes() > MAX_QUEUED_BYTES) {
+        if (readerBehind()) {
             return;
         }
         if (next < hello.count()) {
@@ -106,6 +128,13 @@ final class Stream implements Runnable {
             end.addListener(f -> events.ended(this, ((WriteFuture) f).isWritten()));
             session.closeOnFlush();
         }
+    }
+
+    /** Backpressure: a reader this far behind is skipped on this tick, and sent the message on a later one. */
+    private boolean readerBehind() {
+        long queued = session.getScheduledWriteBytes();
+        behind.drained(queued);
+        return behind.queued(() -> queued);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.tcpmesh.echo.client;
 
 import io.tcpmesh.coordination.Backoff;
+import io.tcpmesh.coordination.DaemonThreads;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -130,9 +131,7 @@ public final class EchoClient implements AutoCloseable {
                 + (everConnected && !outstanding.isEmpty() ? ", sent " + outstanding.size() + " unanswered line(s) again" : ""));
         err.flush();
         everConnected = true;
-        Thread receiver = new Thread(() -> receive(s, address), "echo-client-receiver");
-        receiver.setDaemon(true);
-        receiver.start();
+        DaemonThreads.start("echo-client-receiver", () -> receive(s, address));
     }
 
     private void receive(Socket s, InetSocketAddress address) {

@@ -1,10 +1,13 @@
 package io.tcpmesh.storage.collector;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.bootstrap.Node;
+import io.tcpmesh.coordination.server.ReadThrottle;
 import io.tcpmesh.storage.protocol.Message;
 import io.tcpmesh.storage.report.ReportFiles;
 import io.tcpmesh.storage.store.Store;
 import io.tcpmesh.storage.store.Store.Status;
+import org.apache.mina.core.session.AttributeKey;
 import org.apache.mina.core.session.IoSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +34,8 @@ import java.util.stream.Collectors;
  */
 public final class Collector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Collector.class);
-    private static final String STATE = Collector.class.getName() + ".state";
-    private static final String PENDING = Collector.class.getName() + ".pending";
+    private static final AttributeKey STATE = new AttributeKey(Collector.class, "state");
+    private static final AttributeKey PENDING = new AttributeKey(Collector.class, "pending");
     private static final int SUSPEND_ABOVE = 2000;
     private static final int RESUME_BELOW = 200;
     private static final long DEFAULT_HEARTBEAT_MS = 5000;
@@ -86,11 +89,7 @@ public final class Collector implements AutoCloseable {
     public Collector(Node node, CollectorConfig config) {
         this.node = node;
         this.config = config;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "storage-db");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("storage-db"));
     }
 
     /** Opens the database, takes up the run left open by a previous collector, and starts the checks. */
@@ -114,10 +113,9 @@ public final class Collector implements AutoCloseable {
     // ---- called on I/O threads
 
     public void received(IoSession session, Message message) {
-        AtomicInteger pending = pending(session);
-        if (pending.incrementAndGet() > SUSPEND_ABOVE) {
-            session.suspendRead();
-        }
+        Pending pending = pending(session);
+        pending.count().incrementAndGet();
+        pending.reads().queued(pending.count()::get);
         submit(() -> {
             try {
                 onMessage(session, message);
@@ -125,9 +123,7 @@ public final class Collector implements AutoCloseable {
                 log.error("[{}] session {}: cannot handle {}", node.name(), session.getId(), message.type(), e);
                 reject(session, state(session), "collector failed on " + message.type() + ": " + e.getMessage());
             } finally {
-                if (pending.decrementAndGet() < RESUME_BELOW && session.isReadSuspended()) {
-                    session.resumeRead();
-                }
+                pending.reads().drained(pending.count().decrementAndGet());
             }
         });
     }
@@ -137,7 +133,7 @@ public final class Collector implements AutoCloseable {
     }
 
     public void failed(IoSession session, String error) {
-        session.suspendRead();
+        pending(session).reads().stop();
         submit(() -> reject(session, state(session), error));
     }
 
@@ -154,11 +150,18 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    private static AtomicInteger pending(IoSession session) {
-        AtomicInteger p = (AtomicInteger) session.getAttribute(PENDING);
+    /**
+     * A connection's messages waiting for the database thread, and the throttle on its reads: suspended above
+     * {@link #SUSPEND_ABOVE} waiting, resumed below {@link #RESUME_BELOW}.
+     */
+    private record Pending(AtomicInteger count, ReadThrottle reads) {
+    }
+
+    private static Pending pending(IoSession session) {
+        Pending p = (Pending) session.getAttribute(PENDING);
         if (p == null) {
-            AtomicInteger fresh = new AtomicInteger();
-            p = (AtomicInteger) session.setAttributeIfAbsent(PENDING, fresh);
+            Pending fresh = new Pending(new AtomicInteger(), new ReadThrottle(session, SUSPEND_ABOVE, RESUME_BELOW - 1));
+            p = (Pending) session.setAttributeIfAbsent(PENDING, fresh);
             p = p == null ? fresh : p;
         }
         return p;

@@ -3,6 +3,7 @@ package io.tcpmesh.storage.collector;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.storage.protocol.Message;
 import org.apache.mina.core.service.IoHandlerAdapter;
+import org.apache.mina.core.session.AttributeKey;
 import org.apache.mina.core.session.IdleStatus;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.filter.codec.ProtocolDecoderException;
@@ -15,7 +16,7 @@ import java.io.IOException;
 final class CollectorHandler extends IoHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(CollectorHandler.class);
 
-    private static final String GREETED = CollectorHandler.class.getName() + ".greeted";
+    private static final AttributeKey GREETED = new AttributeKey(CollectorHandler.class, "greeted");
 
     private final Node node;
     private final Collector collector;

@@ -2,12 +2,12 @@ package io.tcpmesh.storage.collector;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
-import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import io.tcpmesh.coordination.admin.MetricsSource;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.bootstrap.ServiceOptions;
 import io.tcpmesh.coordination.bootstrap.TcpService;
+import jakarta.inject.Singleton;
 
 /** Binds the collector: its configuration, its state and database, and its server. */
 public final class CollectorModule extends AbstractModule {

@@ -2,7 +2,7 @@ package io.tcpmesh.numbers;
 
 import io.tcpmesh.coordination.server.ReadThrottle;
 import io.tcpmesh.numbers.codec.Hello;
-import io.tcpmesh.numbers.codec.Protocol;
+import io.tcpmesh.numbers.codec.ServerMessage;
 import io.tcpmesh.numbers.codec.Variant;
 import io.tcpmesh.numbers.sequence.StatefulSequence;
 import io.tcpmesh.numbers.sequence.StatelessSequence;
@@ -16,14 +16,14 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One stream on one connection: a few fields, whatever its length. Each tick of the shared ticker
- * thread writes the next message; after the last it writes the END line and closes.
+ * Sends one stream of numbers on one connection: a few fields, whatever its length. Each tick of the
+ * shared ticker thread writes the next message; after the last it writes the END line and closes.
  */
-final class Stream implements Runnable {
-    /** A reader this far behind is not sent more until it has taken half of it. */
+final class StreamSender implements Runnable {
+    /** A reader this far behind is not sent more until it catches up. */
     static final int MAX_QUEUED_BYTES = 64 * 1024;
 
-    /** The ticker asks the throttle itself: there is no socket read to suspend. */
+    /** The ticker checks {@link ReadThrottle#isPaused()} itself: there is no socket read to suspend. */
     private static final ReadThrottle.Reads TICKS = new ReadThrottle.Reads() {
         @Override
         public void suspend() {
@@ -43,17 +43,17 @@ final class Stream implements Runnable {
 
     /** What the stream reports to its server; called on the ticker thread or the I/O thread. */
     interface Events {
-        void dropped(Stream stream);
+        void dropped(StreamSender stream);
 
-        void ended(Stream stream, boolean delivered);
+        void ended(StreamSender stream, boolean delivered);
     }
 
+    private final IoSession session;
     /**
      * Backpressure on the ticker (nothing is read from a stream's client): the ticks skip while more than
      * {@link #MAX_QUEUED_BYTES} wait for the reader, until half of that has been taken.
      */
     private final ReadThrottle behind = new ReadThrottle(TICKS, MAX_QUEUED_BYTES, MAX_QUEUED_BYTES / 2);
-    private final IoSession session;
     private final Hello hello;
     private final Claim claim;
     private final int start;
@@ -63,7 +63,7 @@ final class Stream implements Runnable {
     private State state = State.STREAMING;
     private ScheduledFuture<?> ticks;
 
-    Stream(IoSession session, Hello hello, Claim claim, int start, int failEvery, Events events) {
+    StreamSender(IoSession session, Hello hello, Claim claim, int start, int failEvery, Events events) {
         this.session = session;
         this.hello = hello;
         this.claim = claim;
@@ -111,7 +111,7 @@ final class Stream implements Runnable {
             return;
         }
         if (next < hello.count()) {
-            session.write(Protocol.message(next, value(next)));
+            session.write(new ServerMessage.Message(next, value(next)));
             next++;
             if (failEvery > 0 && next % failEvery == 0 && next < hello.count()) {
                 state = State.DROPPING;
@@ -124,7 +124,7 @@ final class Stream implements Runnable {
         if (next == hello.count()) {
             state = State.ENDING;
             cancel();
-            WriteFuture end = session.write(Protocol.end(hello.count(), checksum()));
+            WriteFuture end = session.write(new ServerMessage.End(hello.count(), checksum()));
             end.addListener(f -> events.ended(this, ((WriteFuture) f).isWritten()));
             session.closeOnFlush();
         }

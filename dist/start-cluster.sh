@@ -2,26 +2,39 @@
 # Starts a one-machine tcpmesh cluster: an embedded ZooKeeper, 3 md5 nodes, 3 echo nodes, 2 numbers
 # servers, the storage collector and the proxy (7000 -> md5, 8000 -> echo, 7100 -> numbers).
 #
-# usage: dist/start-cluster.sh [--zk HOST:PORT[,...]] [--zk-auth FILE] [--port-offset N] [--run-dir DIR] [--no-build]
+# usage: dist/start-cluster.sh [--zk HOST:PORT[,...] | --zk-servers N] [--zk-auth FILE] [--port-offset N] [--run-dir DIR] [--tls] [--no-build]
 #   --zk HOST:PORT,...  use this ZooKeeper ensemble and start none
+#   --zk-servers N      start an ensemble of N members (1 = standalone, the default; 3 or 5): client ports
+#                       2181.. , peer ports 2888.. , election ports 3888.. (each plus the offset)
 #   --zk-auth FILE      the ZooKeeper secret every process writes with (default: RUN-DIR/zk-auth, made when missing)
+#   --tls               make a throwaway CA and certificates in RUN-DIR/tls (needs openssl) and serve
+#                       TLS on every md5, echo and numbers node and the collector (the proxy passes it
+#                       through); the collector also requires agents' client certificates
 #   --port-offset N     add N to every port, to run a second cluster beside the default one
 #   --run-dir DIR       logs, pids and data go here (default: dist/run)
 #   --no-build          never run Maven, even when the jars are missing
-# Environment: TCPMESH_PORT_OFFSET, TCPMESH_RUN_DIR, TCPMESH_ZK, TCPMESH_ZK_AUTH, TCPMESH_HEAP (-Xmx per process, 256m).
+# Environment: TCPMESH_PORT_OFFSET, TCPMESH_RUN_DIR, TCPMESH_ZK, TCPMESH_ZK_SERVERS, TCPMESH_ZK_AUTH, TCPMESH_HEAP (-Xmx per process, 256m).
 set -euo pipefail
 build=1
+tls=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --zk) [ $# -ge 2 ] || { echo "start-cluster.sh: --zk needs HOST:PORT[,...]" >&2; exit 2; }; export TCPMESH_ZK="$2"; shift 2 ;;
+    --zk-servers) [[ "${2:-}" =~ ^[1-9]$ ]] || { echo "start-cluster.sh: --zk-servers needs a member count, 1 to 9 (3 or 5 survive losing members)" >&2; exit 2; }
+      export TCPMESH_ZK_SERVERS="$2"; shift 2 ;;
     --zk-auth) [ $# -ge 2 ] || { echo "start-cluster.sh: --zk-auth needs a file" >&2; exit 2; }; export TCPMESH_ZK_AUTH="$2"; shift 2 ;;
     --port-offset) [ $# -ge 2 ] || { echo "start-cluster.sh: --port-offset needs a number" >&2; exit 2; }; export TCPMESH_PORT_OFFSET="$2"; shift 2 ;;
     --run-dir) [ $# -ge 2 ] || { echo "start-cluster.sh: --run-dir needs a folder" >&2; exit 2; }; export TCPMESH_RUN_DIR="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
+    --tls) tls=1; shift ;;
     -h|--help) sed -n '/^set -euo/q; 2,$p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "start-cluster.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
+if [ -n "${TCPMESH_ZK:-}" ] && [ "${TCPMESH_ZK_SERVERS:-1}" != 1 ]; then
+  echo "start-cluster.sh: --zk (an existing ensemble) and --zk-servers (start one) exclude each other" >&2
+  exit 2
+fi
 # shellcheck source=bin/cluster-env.sh
 . "$(cd "$(dirname "$0")" && pwd)/bin/cluster-env.sh"
 load_ports
@@ -59,7 +72,8 @@ own_zk=1
 ports=("$MD5_PROXY_PORT" "${MD5_PORTS[@]}" "$ECHO_PROXY_PORT" "$ECHO_MASTER_PORT" "${ECHO_PORTS[@]}"
        "$NUMBERS_PROXY_PORT" "${NUMBERS_PORTS[@]}" "$COLLECTOR_PORT" "$ADMIN_PORT"
        "${MD5_ADMIN_PORTS[@]}" "${ECHO_ADMIN_PORTS[@]}" "${NUMBERS_ADMIN_PORTS[@]}" "$COLLECTOR_ADMIN_PORT")
-[ "$own_zk" = 1 ] && ports+=("$ZK_PORT")
+[ "$own_zk" = 1 ] && ports+=("${ZK_PORTS[@]}")
+[ "$own_zk" = 1 ] && [ "$ZK_SERVERS" -gt 1 ] && ports+=("${ZK_PEER_PORTS[@]}" "${ZK_ELECTION_PORTS[@]}")
 taken=()
 for p in "${ports[@]}"; do port_open "$p" && taken+=("$p"); done
 if [ ${#taken[@]} -gt 0 ]; then
@@ -98,35 +112,62 @@ fail() { # MESSAGE [SERVICE...]: the log tails of processes that exited or of th
   exit 1
 }
 
-# 4. ZooKeeper
-if [ "$own_zk" = 1 ]; then
-  zk="127.0.0.1:$ZK_PORT"
-  start zookeeper "$tcpmesh_java" io.tcpmesh.coordination.cli.ZooKeeperCommand --port "$ZK_PORT" --bind 127.0.0.1 --data-dir "$run_dir/zookeeper-data"
+# 4. throwaway certificates: a CA, one server certificate for localhost and 127.0.0.1, one client certificate
+tls_args=()
+if [ "$tls" = 1 ]; then
+  command -v openssl >/dev/null 2>&1 || { echo "start-cluster.sh: --tls needs the openssl command (apt-get install openssl)" >&2; exit 2; }
+  tls_dir="$run_dir/tls"
+  mkdir -p "$tls_dir"
+  "$dist_home/bin/tls-certificates" "$tls_dir" >"$run_dir/logs/tls-certificates.log" 2>&1 \
+    || { cat "$run_dir/logs/tls-certificates.log" >&2; echo "start-cluster.sh: openssl could not make the certificates" >&2; exit 1; }
+  tls_args=(--tls-cert "$tls_dir/server-chain.pem" --tls-key "$tls_dir/server.key")
+fi
+
+# 5. ZooKeeper: standalone, or an ensemble of $ZK_SERVERS members on loopback
+await_zk() { # NAME PORT
   for _ in $(seq 1 150); do
-    port_open "$ZK_PORT" && break
-    pid_alive "$(pid_of zookeeper)" || fail "ZooKeeper exited"
+    port_open "$2" && return 0
+    pid_alive "$(pid_of "$1")" || fail "$1 exited"
     sleep 0.2
   done
-  port_open "$ZK_PORT" || fail "ZooKeeper did not open port $ZK_PORT within 30 s"
+  fail "$1 did not open port $2 within 30 s"
+}
+if [ "$own_zk" = 1 ] && [ "$ZK_SERVERS" = 1 ]; then
+  zk="127.0.0.1:$ZK_PORT"
+  start zookeeper "$tcpmesh_java" io.tcpmesh.coordination.cli.ZooKeeperCommand --port "$ZK_PORT" --bind 127.0.0.1 --data-dir "$run_dir/zookeeper-data"
+  await_zk zookeeper "$ZK_PORT"
+elif [ "$own_zk" = 1 ]; then
+  members=""
+  zk=""
+  for i in $(seq 1 "$ZK_SERVERS"); do
+    members="$members${members:+,}127.0.0.1:${ZK_PEER_PORTS[$((i - 1))]}:${ZK_ELECTION_PORTS[$((i - 1))]}"
+    zk="$zk${zk:+,}127.0.0.1:${ZK_PORTS[$((i - 1))]}"
+  done
+  for i in $(seq 1 "$ZK_SERVERS"); do
+    start "zookeeper-$i" "$tcpmesh_java" io.tcpmesh.coordination.cli.ZooKeeperCommand --id "$i" --members "$members" \
+      --port "${ZK_PORTS[$((i - 1))]}" --bind 127.0.0.1 --data-dir "$run_dir/zookeeper-$i-data"
+  done
+  for i in $(seq 1 "$ZK_SERVERS"); do await_zk "zookeeper-$i" "${ZK_PORTS[$((i - 1))]}"; done
 else
   zk="$TCPMESH_ZK"
 fi
 echo "$zk" >"$run_dir/zk"
-echo "TCPMESH_PORT_OFFSET=${TCPMESH_PORT_OFFSET:-0}" >"$run_dir/cluster.env"
+printf 'TCPMESH_PORT_OFFSET=%s\nTCPMESH_ZK_SERVERS=%s\n' "${TCPMESH_PORT_OFFSET:-0}" "$ZK_SERVERS" >"$run_dir/cluster.env"
 
-# 5. the services
+# 6. the services
 for i in "${!MD5_PORTS[@]}"; do p="${MD5_PORTS[$i]}"
-  start "md5-$p" "$dist_home/bin/md5-service" --port "$p" --zk "$zk" --admin-port "${MD5_ADMIN_PORTS[$i]}"
+  start "md5-$p" "$dist_home/bin/md5-service" --port "$p" --zk "$zk" --admin-port "${MD5_ADMIN_PORTS[$i]}" ${tls_args[@]+"${tls_args[@]}"}
 done
 for i in "${!ECHO_PORTS[@]}"; do p="${ECHO_PORTS[$i]}"
-  start "echo-$p" "$dist_home/bin/echo-node" --port "$p" --master-port "$ECHO_MASTER_PORT" --zk "$zk" --admin-port "${ECHO_ADMIN_PORTS[$i]}"
+  start "echo-$p" "$dist_home/bin/echo-node" --port "$p" --master-port "$ECHO_MASTER_PORT" --zk "$zk" --admin-port "${ECHO_ADMIN_PORTS[$i]}" ${tls_args[@]+"${tls_args[@]}"}
 done
 for i in "${!NUMBERS_PORTS[@]}"; do p="${NUMBERS_PORTS[$i]}"
-  start "numbers-$p" "$dist_home/bin/numbers-server" --port "$p" --zk "$zk" --admin-port "${NUMBERS_ADMIN_PORTS[$i]}"
+  start "numbers-$p" "$dist_home/bin/numbers-server" --port "$p" --zk "$zk" --admin-port "${NUMBERS_ADMIN_PORTS[$i]}" ${tls_args[@]+"${tls_args[@]}"}
 done
 mkdir -p "$run_dir/storage/reports"
 start "storage-collector-$COLLECTOR_PORT" "$dist_home/bin/storage-collector" --port "$COLLECTOR_PORT" --zk "$zk" \
-  --admin-port "$COLLECTOR_ADMIN_PORT" --db "$run_dir/storage/runs.db" --reports "$run_dir/storage/reports"
+  --admin-port "$COLLECTOR_ADMIN_PORT" --db "$run_dir/storage/runs.db" --reports "$run_dir/storage/reports" \
+  ${tls_args[@]+"${tls_args[@]}"} ${tls_args[@]+--tls-client-ca "$tls_dir/ca.pem"}
 # dist/conf/proxy.json with this cluster's ports
 cat >"$run_dir/proxy.json" <<JSON
 {
@@ -141,7 +182,7 @@ cat >"$run_dir/proxy.json" <<JSON
 JSON
 start proxy "$dist_home/bin/proxy" --config "$run_dir/proxy.json" --zk "$zk" --admin-port "$ADMIN_PORT"
 
-# 6. registered, or say who is not
+# 7. registered, or say who is not
 TCPMESH_HEAP=64m "$tcpmesh_java" io.tcpmesh.coordination.cli.StatusCommand --zk "$zk" --zk-wait 30s --quiet --timeout 90s \
   --wait "md5=3,echo=3,numbers=2,storage-collector=1,proxy=1" >"$run_dir/logs/status.log" 2>&1 &
 status_pid=$!
@@ -185,3 +226,20 @@ Try:
 
 Status: dist/status.sh    Restart one node: dist/restart-node.sh NAME    Stop: dist/stop-cluster.sh
 TABLE
+if [ "$tls" = 1 ]; then
+  bin="$(cd "$dist_home" && pwd)/bin"
+  cat <<TLS
+
+TLS (--tls): every md5, echo and numbers node and the collector speak only TLS 1.3/1.2; the proxy passes
+it through. CA: $tls_dir/ca.pem (server certificate for localhost and 127.0.0.1, client certificate
+$tls_dir/client.pem with $tls_dir/client.key, which the collector requires). The plaintext commands
+above get closed. Try:
+  printf 'Hello, MD5 server!' | socat -t 5 - OPENSSL:127.0.0.1:$MD5_PROXY_PORT,cafile=$tls_dir/ca.pem
+  printf 'Hello, MD5 server!' | socat -t 5 - OPENSSL:127.0.0.1:${MD5_PORTS[0]},verify=0
+  openssl s_client -connect 127.0.0.1:$ECHO_PROXY_PORT -CAfile $tls_dir/ca.pem -verify_hostname localhost -quiet
+  $bin/echo-client --zk $zk --tls --tls-ca $tls_dir/ca.pem
+  $bin/numbers-client --port $NUMBERS_PROXY_PORT --tls --tls-ca $tls_dir/ca.pem --count 10
+  $bin/storage-agent --zk $zk --dir /tmp/agent-data --runtime 10s --tls --tls-ca $tls_dir/ca.pem \
+      --tls-cert $tls_dir/client-chain.pem --tls-key $tls_dir/client.key
+TLS
+fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stops what start-cluster.sh started: SIGTERM first (services deregister and drain), SIGKILL for any
-# process still there after the deadline; ZooKeeper last. Leaves no process behind.
+# process still there after the deadline; ZooKeeper (the standalone server or every ensemble member) last. Leaves no process behind.
 #
 # usage: dist/stop-cluster.sh [--run-dir DIR] [--deadline SECONDS]
 set -euo pipefail
@@ -52,8 +52,12 @@ if [ ! -d "$run_dir/pids" ]; then
 fi
 shopt -s nullglob
 services=()
+zookeepers=()
 for f in "$run_dir"/pids/*.pid; do
-  [ "$(basename "$f")" = zookeeper.pid ] || services+=("$f")
+  case "$(basename "$f")" in
+    zookeeper.pid|zookeeper-[0-9]*.pid) zookeepers+=("$f") ;;
+    *) services+=("$f") ;;
+  esac
 done
 proxy=()
 [ -e "$run_dir/pids/proxy.pid" ] && proxy=("$run_dir/pids/proxy.pid")
@@ -61,5 +65,5 @@ stop_all "${proxy[@]}"
 rest=()
 for f in "${services[@]}"; do [ -e "$f" ] && rest+=("$f"); done
 stop_all "${rest[@]}"
-stop_all "$run_dir/pids/zookeeper.pid"
+stop_all "${zookeepers[@]}"
 rm -f "$run_dir/zk"

@@ -4,6 +4,7 @@
 #   TCPMESH_PORT_OFFSET  added to every default port, so a second cluster runs beside the first
 #                        (default 0; start-cluster.sh --port-offset N sets it)
 #   TCPMESH_ZK           an existing ZooKeeper ensemble; none is started then (--zk)
+#   TCPMESH_ZK_SERVERS   members of the ensemble start-cluster.sh starts (default 1, standalone; --zk-servers)
 #   TCPMESH_ZK_AUTH      the file holding the ZooKeeper secret (default: <run folder>/zk-auth, made when missing)
 dist_home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 run_dir="${TCPMESH_RUN_DIR:-$dist_home/run}"
@@ -22,6 +23,17 @@ load_ports() {
 set_ports() { # OFFSET
   local off="$1"
   ZK_PORT=$((2181 + off))
+  ZK_SERVERS="${TCPMESH_ZK_SERVERS:-1}"
+  if ! [[ "$ZK_SERVERS" =~ ^[1-9]$ ]]; then
+    echo "tcpmesh: the ZooKeeper member count must be 1..9, not '$ZK_SERVERS'" >&2
+    exit 2
+  fi
+  # member i: client port 2181+i-1, peer port 2888+i-1, election port 3888+i-1 (plus the offset)
+  ZK_PORTS=(); ZK_PEER_PORTS=(); ZK_ELECTION_PORTS=()
+  local i
+  for i in $(seq 0 $((ZK_SERVERS - 1))); do
+    ZK_PORTS+=($((2181 + off + i))); ZK_PEER_PORTS+=($((2888 + off + i))); ZK_ELECTION_PORTS+=($((3888 + off + i)))
+  done
   MD5_PROXY_PORT=$((7000 + off)); MD5_PORTS=($((7001 + off)) $((7002 + off)) $((7003 + off)))
   ECHO_PROXY_PORT=$((8000 + off)); ECHO_MASTER_PORT=$((8888 + off))
   ECHO_PORTS=($((9601 + off)) $((9602 + off)) $((9603 + off)))
@@ -93,6 +105,23 @@ pid_of() {
 # true when something accepts connections on 127.0.0.1:PORT
 port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# the ZooKeeper processes start-cluster.sh started: NAME CLIENT-PORT
+zookeeper_processes() {
+  local i
+  if [ "$ZK_SERVERS" = 1 ]; then
+    echo "zookeeper $ZK_PORT"
+  else
+    for i in $(seq 1 "$ZK_SERVERS"); do echo "zookeeper-$i ${ZK_PORTS[$((i - 1))]}"; done
+  fi
+}
+
+# a ZooKeeper server's role from its srvr four-letter word: leader, follower, standalone, or down
+zk_mode() { # HOST PORT
+  local mode
+  mode="$( (exec 3<>"/dev/tcp/$1/$2" && printf srvr >&3 && timeout 2 cat <&3) 2>/dev/null | sed -n 's/^Mode: //p')"
+  echo "${mode:-down}"
 }
 
 zk_connect_string() {

@@ -898,36 +898,39 @@ class Suite:
         ok = n1 == 0 and n2 == 0 and alive(proxy_pid)
         row.verdict(ok, "" if ok else f"{n1 + n2} failed")
 
-    # 15: partitions
+    # 15: partitions, on the namespace cluster (dist/netns-cluster.sh), measured by dist/bench/netns/run.sh
     def scenario_15(self, row):
         script = os.path.join(DIST, "netns-cluster.sh")
+        bench = os.path.join(DIST, "bench", "netns", "run.sh")
         if os.geteuid() != 0:
             return row.skip("needs root for network namespaces")
-        if not os.path.exists(script):
-            return row.skip("needs dist/netns-cluster.sh")
-        p = run([script, "chaos"], timeout=600) if "chaos" in run([script, "--help"]).stdout else None
-        if p is None:
-            return row.skip("dist/netns-cluster.sh has no chaos measurement")
-        row.notes.append(p.stdout[-1500:])
-        row.verdict(p.returncode == 0, "" if p.returncode == 0 else "see notes")
-
-
-class Successor(threading.Thread):
-    """Waits until a process other than the deposed leader listens on the port and echoes a new connection."""
-
-    def __init__(self, port, deposed):
-        super().__init__(daemon=True)
-        self.port, self.deposed = port, deposed
-        self.serving_at = None
-
-    def run(self):
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            pids = listeners(self.port)
-            if pids and self.deposed not in pids and echo_once(self.port, timeout=0.3):
-                self.serving_at = time.monotonic()
-                return
-            time.sleep(0.02)
+        if not (os.path.exists(script) and os.path.exists(bench)):
+            return row.skip("needs dist/netns-cluster.sh and dist/bench/netns/run.sh")
+        if run(["ip", "netns", "list"]).returncode != 0:
+            return row.skip("ip netns is not available")
+        hold = self.s(15, 10)
+        try:
+            up = run([script, "up"], timeout=300)
+            if up.returncode != 0:
+                return row.verdict(False, "netns-cluster.sh up failed: " + up.stdout[-300:].replace("\n", " "))
+            out = run([bench, "--hold", str(hold), "--sections", "1 2"], timeout=600).stdout
+        finally:
+            run([script, "down"], timeout=120)
+        load = re.search(r"- load: requests (\d+) ok of (\d+) started", out)
+        ok_md5 = bool(load) and load.group(1) == load.group(2)
+        served = re.search(r"served the master port (-?\d+) ms after the cut: (-?\d+) ms after the old leader stopped", out)
+        released = re.search(r"released the master port (-?\d+) ms after the cut", out)
+        overlap_free = bool(served) and int(served.group(2)) > 0
+        row.load = f"md5 load (8 in flight) through the proxy in the client namespace; master-port probe; {hold} s partitions"
+        row.failed = (f"md5 {int(load.group(2)) - int(load.group(1))} of {load.group(2)}" if load else "md5 load: no result")
+        row.lost = ("no overlap of leaders: the successor served "
+                    f"{served.group(2)} ms after the old leader stopped" if overlap_free else "leader overlap or no measurement")
+        row.recovery = (f"old leader released {released.group(1)} ms after the cut, successor served {served.group(1)} ms after it"
+                        if released and served else "-")
+        row.target = "no overlap of leaders; 0 failed md5 requests"
+        row.notes.append(" ".join(l.strip() for l in out.splitlines() if l.startswith(("- ", "## "))))
+        ok = ok_md5 and overlap_free
+        row.verdict(ok, "" if ok else "see failed/lost")
 
 
 def recv_line(s, timeout):

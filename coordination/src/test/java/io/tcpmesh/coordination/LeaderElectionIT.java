@@ -1,5 +1,6 @@
 package io.tcpmesh.coordination;
 
+import io.tcpmesh.coordination.cli.EmbeddedZooKeeper;
 import io.tcpmesh.coordination.testing.TestZooKeeper;
 import io.tcpmesh.coordination.testing.Timing;
 import org.apache.curator.framework.CuratorFramework;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,9 +64,15 @@ class LeaderElectionIT {
         Timing.await("a leader", Duration.ofSeconds(5), () -> leaders(all) == 1);
         Timing.holdsFor("exactly one leader", Duration.ofMillis(500), () -> leaders(all) == 1);
 
-        Participant leader = leader(all);
-        assertThat(leader.election.currentLeader()).contains(leader.election.participantId());
-        assertThat(LeaderElection.leaderOf(zk.newClient(), "echo")).contains(leader.election.participantId());
+        // ZooKeeper names the participant that leads (read first, then compared: on a starved machine a
+        // session may expire between two reads, and the lease hands leadership on)
+        CuratorFramework reader = zk.newClient();
+        Timing.await("ZooKeeper names the one participant that leads", Duration.ofSeconds(10), () -> {
+            Optional<String> named = LeaderElection.leaderOf(reader, "echo");
+            List<Participant> leading = all.stream().filter(Participant::leads).toList();
+            return leading.size() == 1 && named.equals(Optional.of(leading.get(0).election.participantId()))
+                    && leading.get(0).election.currentLeader().equals(named);
+        });
     }
 
     @Test
@@ -88,7 +96,7 @@ class LeaderElectionIT {
         Participant old = leader(all);
 
         zk.stop();
-        // SUSPENDED comes after about two thirds of the 2 s session without the server
+        // the lease (half the 2 s session) lapses without the server
         Timing.await("the leader gives up", Duration.ofSeconds(5), () -> !old.leads());
         Timing.await("the listener is told", Duration.ofSeconds(2), () -> old.reports.equals(List.of(true, false)));
         assertThat(leaders(all)).isZero();
@@ -103,30 +111,59 @@ class LeaderElectionIT {
     }
 
     @Test
-    void killingTheLeadersServerLeavesExactlyOneLeaderAfterTheSessionTimeout() throws Exception {
-        List<InstanceSpec> specs = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            specs.add(new InstanceSpec(null, -1, -1, -1, true, -1, TestZooKeeper.TICK_MILLIS, -1));
-        }
+    void killingTheMembersTheLeaderUsesKeepsTheSameLeaderWithoutAGap() throws Exception {
+        // five members, so that two can be killed without a restart; ports below the ephemeral range
+        List<InstanceSpec> specs = TestZooKeeper.clusterSpecs(5);
         try (TestingCluster cluster = new TestingCluster(specs)) {
             cluster.start();
-            ZooKeeperConfig config = ZooKeeperConfig.of(cluster.getConnectString(), zk.root())
-                    .withSessionTimeout(Duration.ofSeconds(2));
+            // 5 s, the tcpmesh default (stretched with -Dtcpmesh.timing, at most ZooKeeper's 20 ticks): the
+            // lease, half of it, outlasts a reconnection to another member
+            ZooKeeperConfig config = ZooKeeperConfig.of(cluster.getConnectString(), zk.root()).withSessionTimeout(ensembleSession());
             List<Participant> all = participants(3, config);
             Timing.await("a leader", Duration.ofSeconds(20), () -> leaders(all) == 1);
             Participant old = leader(all);
+            long session = old.client.getZookeeperClient().getZooKeeper().getSessionId();
 
-            InstanceSpec server = cluster.findConnectionInstance(old.client.getZookeeperClient().getZooKeeper());
-            cluster.killServer(server);
+            for (int kill = 0; kill < 2; kill++) {
+                InstanceSpec server = kill == 0
+                        ? cluster.findConnectionInstance(old.client.getZookeeperClient().getZooKeeper())
+                        : Timing.await("a quorum leader", Duration.ofSeconds(20), () -> quorumLeader(cluster), Optional::isPresent).get();
+                cluster.killServer(server);
+                long reconnected = 0;
+                long deadline = System.nanoTime() + Timing.seconds(15).toNanos();
+                while (reconnected == 0 || System.nanoTime() - reconnected < Duration.ofSeconds(2).toNanos()) {
+                    assertThat(old.leads()).as("the old leader leads at every observation (member %s killed)", server).isTrue();
+                    assertThat(leaders(all)).as("leaders").isEqualTo(1);
+                    if (reconnected == 0 && connectedElsewhere(cluster, old, server)) {
+                        reconnected = System.nanoTime();
+                    }
+                    assertThat(System.nanoTime()).as("reconnected in time").isLessThan(deadline);
+                    Thread.onSpinWait();
+                }
+            }
+            assertThat(old.client.getZookeeperClient().getZooKeeper().getSessionId()).as("the same session").isEqualTo(session);
+            assertThat(old.reports).as("never told it lost leadership").containsExactly(true);
+        }
+    }
 
-            Timing.await("the old leader's connection is suspended", Duration.ofSeconds(10), () -> !old.leads());
-            Timing.await("exactly one leader after the session timeout", Duration.ofSeconds(20), () -> {
-                long n = leaders(all);
-                assertThat(n).as("leaders at any observation").isLessThanOrEqualTo(1);
-                return n == 1;
-            });
-            Timing.holdsFor("still exactly one leader", Duration.ofSeconds(1), () -> leaders(all) == 1);
-            all.forEach(p -> assertAlternates(p.reports));
+    static Duration ensembleSession() {
+        Duration scaled = Timing.scaled(Duration.ofSeconds(5));
+        Duration max = Duration.ofMillis(20L * TestZooKeeper.TICK_MILLIS);
+        return scaled.compareTo(max) > 0 ? max : scaled;
+    }
+
+    private static Optional<InstanceSpec> quorumLeader(TestingCluster cluster) {
+        return cluster.getInstances().stream()
+                .filter(spec -> EmbeddedZooKeeper.mode("127.0.0.1", spec.getPort(), Duration.ofSeconds(2)).equals(Optional.of("leader")))
+                .findFirst();
+    }
+
+    private static boolean connectedElsewhere(TestingCluster cluster, Participant p, InstanceSpec dead) {
+        try {
+            InstanceSpec now = cluster.findConnectionInstance(p.client.getZookeeperClient().getZooKeeper());
+            return now != null && !now.equals(dead) && p.client.getZookeeperClient().isConnected();
+        } catch (Exception e) {
+            return false;
         }
     }
 

@@ -1,6 +1,5 @@
 package io.tcpmesh.echo;
 
-import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.LeaderElection;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.bootstrap.ServiceOptions;
@@ -9,24 +8,20 @@ import io.tcpmesh.coordination.server.MinaTcpServer;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.CuratorEvent;
-import org.apache.curator.framework.api.CuratorEventType;
-import org.apache.curator.framework.api.CuratorListener;
-import org.apache.zookeeper.Watcher.Event.KeeperState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * An echo node: echo on its own port, and, while it leads the {@code echo} election, on the master port.
  *
  * <p>Leadership changes arrive on the election's single callback thread; gaining it binds the master
- * port (after a last {@link LeaderElection#isLeader()} check), losing it releases the port at once.
+ * port (after a last {@link LeaderElection#isLeader()} check), losing it (the lease lapsing among
+ * other reasons) releases the port at once. Between the two, the master port serves nothing the lease
+ * does not cover: {@link MasterPort} checks it per connection, per message and per write.
  * Stopping releases the master port before leaving the election, so the next leader finds it free.
  */
 @Singleton
@@ -44,8 +39,6 @@ public final class EchoNode implements TcpService {
     private final CuratorFramework client;
     private final MinaTcpServer nodePort;
     private final MasterPort masterPort;
-    private final CuratorListener disconnectWatch = this::zooKeeperEvent;
-    private final ExecutorService rebinder = Executors.newSingleThreadExecutor(DaemonThreads.named("master-port-rebind"));
     private volatile LeaderElection election;
 
     @Inject
@@ -54,10 +47,10 @@ public final class EchoNode implements TcpService {
         this.options = options;
         this.config = config;
         this.client = client;
-        this.nodePort = new MinaTcpServer(node, options.bindAddress(), new EchoHandler(node, "node port", config, false));
+        this.nodePort = new MinaTcpServer(node, options, new EchoHandler(node, "node port", config, false));
         InetSocketAddress master = new InetSocketAddress(options.bindAddress().getAddress(), config.masterPort());
         this.masterPort = new MasterPort(node, master,
-                new EchoHandler(node, "master port", config, config.broadcast()), this::isLeader);
+                new EchoHandler(node, "master port", config, config.broadcast()), this::isLeader, options.tls());
     }
 
     @Override
@@ -68,38 +61,17 @@ public final class EchoNode implements TcpService {
         node.attribute(MASTER_PORT_ATTRIBUTE, String.valueOf(config.masterPort()));
         LeaderElection e = new LeaderElection(client, ELECTION, node.name(), this::leadershipChanged);
         election = e;
-        client.getCuratorListenable().addListener(disconnectWatch);
         e.start();
         return bound;
     }
 
-    /** Leads only while the election says so and the ZooKeeper connection is up right now. */
+    /**
+     * The fence: true only while the election's lease holds. {@link MasterPort} asks it for every
+     * accepted connection, every message read and every write on the master port.
+     */
     private boolean isLeader() {
         LeaderElection e = election;
-        return e != null && e.isLeader() && client.getZookeeperClient().isConnected();
-    }
-
-    /**
-     * Runs on ZooKeeper's event thread. Curator tells connection-state listeners (the election among
-     * them) on one thread, which curator-x-discovery can keep busy re-registering for seconds while
-     * ZooKeeper is unreachable; the raw Disconnected event is not held up by it, so the master port is
-     * released here at once. The election's own SUSPENDED follows and is then a no-op.
-     */
-    private void zooKeeperEvent(CuratorFramework c, CuratorEvent event) {
-        if (event.getType() == CuratorEventType.WATCHED && event.getWatchedEvent() != null
-                && event.getWatchedEvent().getPath() == null) {
-            KeeperState state = event.getWatchedEvent().getState();
-            if (state == KeeperState.Disconnected || state == KeeperState.Expired) {
-                masterPort.release("ZooKeeper " + state.name().toLowerCase());
-            } else if (state == KeeperState.SyncConnected) {
-                // a blip too short for the election to report: serve again if it still says we lead
-                rebinder.execute(() -> {
-                    if (isLeader() && !masterPort.isServing()) {
-                        leadershipChanged(true);
-                    }
-                });
-            }
-        }
+        return e != null && e.isLeader();
     }
 
     /** Runs on the election's callback thread. */
@@ -160,8 +132,6 @@ public final class EchoNode implements TcpService {
 
     /** Releases the master port first, then leaves the election, so the next leader binds a free port. */
     private void leave() {
-        client.getCuratorListenable().removeListener(disconnectWatch);
-        rebinder.shutdownNow();
         masterPort.close();
         LeaderElection e = election;
         if (e != null) {

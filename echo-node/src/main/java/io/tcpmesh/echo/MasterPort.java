@@ -3,7 +3,7 @@ package io.tcpmesh.echo;
 import io.tcpmesh.coordination.Backoff;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.server.MinaTcpServer;
-import io.tcpmesh.coordination.server.OneReadProcessor;
+import io.tcpmesh.coordination.tls.TlsServerConfig;
 import org.apache.mina.core.service.IoHandler;
 import org.apache.mina.core.service.SimpleIoProcessorPool;
 import org.apache.mina.core.session.IoSession;
@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -25,6 +26,9 @@ import java.util.function.BooleanSupplier;
  * leadership; while another process still holds the port (the old leader going away) it retries with a
  * short backoff, for as long as this node leads. {@link #release} unbinds and closes every master-port
  * session. The bind loop never holds the lock while it sleeps, so a release is never kept waiting.
+ * Between bind and release, {@link MasterPortFence} and {@link FencedProcessor} check leadership (the
+ * lease) for every connection, message and write, so nothing is served after the lease lapsed even
+ * before the release has run.
  */
 final class MasterPort implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MasterPort.class);
@@ -42,17 +46,19 @@ final class MasterPort implements AutoCloseable {
     private boolean closed; // guarded by this
     private volatile InetSocketAddress boundAddress;
 
-    MasterPort(Node node, InetSocketAddress address, IoHandler handler, BooleanSupplier leading) {
+    MasterPort(Node node, InetSocketAddress address, IoHandler handler, BooleanSupplier leading, Optional<TlsServerConfig> tls) {
         this.node = node;
         this.address = address;
         this.leading = leading;
-        this.processors = new SimpleIoProcessorPool<>(OneReadProcessor.class, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        this.processors = new SimpleIoProcessorPool<>(FencedProcessor.class, Math.max(1, Runtime.getRuntime().availableProcessors()));
         this.acceptor = new NioSocketAcceptor(processors);
+        acceptor.getFilterChain().addFirst("fence", new MasterPortFence(node, leading));
         acceptor.setHandler(handler);
         acceptor.setReuseAddress(true);
         acceptor.setBacklog(1024);
         acceptor.setCloseOnDeactivation(true);
         acceptor.getSessionConfig().setTcpNoDelay(true);
+        MinaTcpServer.addTls(acceptor, node, tls);
     }
 
     /** Binds the master port while this node leads; returns true once bound, false when leadership or the node went. */

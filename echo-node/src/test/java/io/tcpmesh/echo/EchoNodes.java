@@ -20,7 +20,9 @@ import java.util.Optional;
 final class EchoNodes implements AutoCloseable {
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(2);
 
-    private final TestZooKeeper zk;
+    private final String connectString;
+    private final String root;
+    private final Duration sessionTimeout;
     private final int masterPort;
     private final List<RunningService> nodes = new ArrayList<>();
     /** The master port, bound as 0 and held until the first node starts, so nothing else takes it meanwhile. */
@@ -28,9 +30,23 @@ final class EchoNodes implements AutoCloseable {
     private boolean admin;
 
     EchoNodes(TestZooKeeper zk) throws IOException {
-        this.zk = zk;
+        this(zk.connectString(), zk.root(), SESSION_TIMEOUT);
+    }
+
+    /** Nodes of another ZooKeeper (an ensemble), with the given session timeout. */
+    EchoNodes(String connectString, String root, Duration sessionTimeout) throws IOException {
+        this.connectString = connectString;
+        this.root = root;
+        this.sessionTimeout = sessionTimeout;
         this.masterReservation = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         this.masterPort = masterReservation.getLocalPort();
+    }
+
+    /** A port nobody listens on now: bound as 0, read back, released (for tests with processes of their own). */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     /** Nodes started from now on get an admin endpoint on a free port. */
@@ -45,11 +61,16 @@ final class EchoNodes implements AutoCloseable {
 
     /** A node on port 0; one that was handed the master port's number (free until a leader binds it) starts again. */
     RunningService start(EchoConfig config) throws Exception {
+        return start(config, options -> options);
+    }
+
+    /** A node whose options the test changes first (TLS, for one). */
+    RunningService start(EchoConfig config, java.util.function.UnaryOperator<ServiceOptions> change) throws Exception {
         releaseMasterPort();
         for (int attempt = 0; attempt < 10; attempt++) {
-            ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root())
-                    .zkSessionTimeout(SESSION_TIMEOUT).bind("127.0.0.1").drainTimeout(Duration.ofMillis(200))
-                    .adminPort(admin ? 0 : null);
+            ServiceOptions options = change.apply(new ServiceOptions(0).zk(connectString).zkRoot(root)
+                    .zkSessionTimeout(sessionTimeout).bind("127.0.0.1").drainTimeout(Duration.ofMillis(200))
+                    .adminPort(admin ? 0 : null));
             RunningService node = ServiceLauncher.start("echo", options, new EchoModule(config));
             if (node.port() != masterPort) {
                 nodes.add(node);

@@ -36,6 +36,7 @@ public final class Md5Server extends MinaTcpServer {
         this.handler = handler;
         this.stats = stats;
         this.options = options;
+        useTls(options.tls());
         acceptor().getSessionConfig().setIdleTime(IdleStatus.READER_IDLE, config.idleSeconds());
     }
 

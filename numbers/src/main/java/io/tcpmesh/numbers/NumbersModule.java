@@ -40,6 +40,6 @@ public final class NumbersModule extends AbstractModule {
     @Provides
     @Singleton
     NumbersServer server(Node node, ServiceOptions options, SessionStore store) {
-        return new NumbersServer(node, options.bindAddress(), config, store);
+        return new NumbersServer(node, options.bindAddress(), config, store, options.tls());
     }
 }

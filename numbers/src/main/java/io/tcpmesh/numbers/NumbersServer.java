@@ -5,6 +5,7 @@ import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.bootstrap.TcpService;
 import io.tcpmesh.coordination.server.MinaTcpServer;
+import io.tcpmesh.coordination.tls.TlsServerConfig;
 import io.tcpmesh.numbers.codec.LineCodecFactory;
 import io.tcpmesh.numbers.codec.Protocol;
 import io.tcpmesh.numbers.session.Sessions;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,6 +47,11 @@ public final class NumbersServer implements TcpService {
     private final NumbersCounters counters = new NumbersCounters();
 
     public NumbersServer(Node node, InetSocketAddress bindAddress, NumbersConfig config, SessionStore store) {
+        this(node, bindAddress, config, store, Optional.empty());
+    }
+
+    public NumbersServer(Node node, InetSocketAddress bindAddress, NumbersConfig config, SessionStore store,
+                         Optional<TlsServerConfig> tls) {
         this.node = node;
         this.config = config;
         this.store = store;
@@ -57,6 +64,7 @@ public final class NumbersServer implements TcpService {
         this.sweeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("numbers-sweeper"));
         NumbersServerHandler handler = new NumbersServerHandler(node, config, sessions, ticker, statelessTicker, workers, counters);
         this.tcp = new MinaTcpServer(node, bindAddress, handler);
+        tcp.useTls(tls);
         tcp.acceptor().getFilterChain().addLast("lines", new ProtocolCodecFilter(new LineCodecFactory(Protocol.MAX_CLIENT_LINE)));
         store.onClaimsLost(() -> handler.claimsLost(tcp.acceptor().getManagedSessions().values()));
     }

@@ -27,8 +27,14 @@ final class NumbersServers {
     }
 
     static RunningService start(TestZooKeeper zk, NumbersConfig config) throws Exception {
-        ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root()).bind("127.0.0.1")
-                .drainTimeout(Duration.ofSeconds(1));
+        return start(zk, config, options -> options);
+    }
+
+    /** A server whose options the test changes first (TLS, for one). */
+    static RunningService start(TestZooKeeper zk, NumbersConfig config, java.util.function.UnaryOperator<ServiceOptions> change)
+            throws Exception {
+        ServiceOptions options = change.apply(new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root()).bind("127.0.0.1")
+                .drainTimeout(Duration.ofSeconds(1)));
         RunningService server = zk.track(ServiceLauncher.start("numbers", options, new NumbersModule(config)));
         CuratorFramework client = zk.newClient();
         String path = ServiceRegistry.SERVICES_PATH + "/numbers/" + server.node().name();

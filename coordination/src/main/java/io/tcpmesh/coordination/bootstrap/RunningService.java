@@ -49,11 +49,19 @@ public final class RunningService implements AutoCloseable {
         this.registration = registration;
     }
 
+    /** A service that serves TLS says so in its {@code tls} attribute ({@code MinaTcpServer.addTls}); the others must not take --tls-cert. */
+    private static void refuseUnservedTls(Node node, ServiceOptions options) {
+        if (options.tls().isPresent() && !"true".equals(node.attributes().get("tls"))) {
+            throw new IllegalArgumentException("--tls-cert: " + node.service() + " does not serve TLS on its port (see docs/tls.md)");
+        }
+    }
+
     static RunningService start(Injector injector, ServiceOptions options) throws Exception {
         Node node = injector.getInstance(Node.class);
         TcpService service = injector.getInstance(TcpService.class);
         InetSocketAddress bound;
         try {
+            refuseUnservedTls(node, options);
             bound = service.start();
         } catch (Exception e) {
             Closeables.closeQuietly(service, log);

@@ -2,6 +2,8 @@ package io.tcpmesh.coordination.bootstrap;
 
 import io.tcpmesh.coordination.ZooKeeperAuth;
 import io.tcpmesh.coordination.ZooKeeperConfig;
+import io.tcpmesh.coordination.tls.TlsContexts;
+import io.tcpmesh.coordination.tls.TlsServerConfig;
 import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
@@ -49,6 +51,21 @@ public final class ServiceOptions {
             description = "On SIGTERM, how long connections in progress may take to finish (default: 10s).")
     Duration drainTimeout = Duration.ofSeconds(10);
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Serve TLS (1.3 and 1.2 only) with this PEM certificate chain, leaf first; needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The PKCS#8 PEM private key of --tls-cert (BEGIN PRIVATE KEY, unencrypted).")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "FILE",
+            description = "Require a client certificate chaining to this PEM CA bundle (mutual TLS); needs --tls-cert.")
+    Path tlsClientCa;
+
+    @Option(names = "--tls-handshake-timeout", paramLabel = "DURATION", converter = Durations.class,
+            description = "A TLS client that has not finished its handshake this long after connecting is closed (default: 10s).")
+    Duration tlsHandshakeTimeout = TlsServerConfig.DEFAULT_HANDSHAKE_TIMEOUT;
+
     @Option(names = "--admin-port", paramLabel = "PORT",
             description = "Port of the admin HTTP endpoint: /health and Prometheus /metrics; 0 picks a free one. Off when not given, except where a program says otherwise. Its address is written into ZooKeeper.")
     Integer adminPort;
@@ -84,7 +101,25 @@ public final class ServiceOptions {
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("--drain-timeout cannot be negative");
         }
+        tls().ifPresent(TlsContexts::server); // a missing or unparsable file names itself now
         return this;
+    }
+
+    /** TLS on the service's port, when {@code --tls-cert} and {@code --tls-key} are given. */
+    public Optional<TlsServerConfig> tls() {
+        if (tlsCert == null && tlsKey == null) {
+            if (tlsClientCa != null) {
+                throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
+            }
+            return Optional.empty();
+        }
+        if (tlsCert == null || tlsKey == null) {
+            throw new IllegalArgumentException(tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
+        }
+        if (tlsHandshakeTimeout.isZero() || tlsHandshakeTimeout.isNegative()) {
+            throw new IllegalArgumentException("--tls-handshake-timeout must be positive");
+        }
+        return Optional.of(new TlsServerConfig(tlsCert, tlsKey, Optional.ofNullable(tlsClientCa), tlsHandshakeTimeout));
     }
 
     /** The ZooKeeper configuration; reads the {@code --zk-auth} file, and throws naming it when that fails. */
@@ -219,6 +254,22 @@ public final class ServiceOptions {
 
     public ServiceOptions drainTimeout(Duration timeout) {
         this.drainTimeout = timeout;
+        return this;
+    }
+
+    public ServiceOptions tls(Path certificate, Path key) {
+        this.tlsCert = certificate;
+        this.tlsKey = key;
+        return this;
+    }
+
+    public ServiceOptions tlsClientCa(Path ca) {
+        this.tlsClientCa = ca;
+        return this;
+    }
+
+    public ServiceOptions tlsHandshakeTimeout(Duration timeout) {
+        this.tlsHandshakeTimeout = timeout;
         return this;
     }
 }

@@ -9,10 +9,12 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -74,11 +76,16 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         return this;
     }
 
-    private ServerConfig config() throws IOException {
+    /**
+     * What every tcpmesh ZooKeeper server is given: data folder, client address, tick, no connection
+     * limits, the admin HTTP server off, and the four-letter words {@code ruok, stat, srvr, mntr, cons}
+     * (status.sh reads each member's role with {@code srvr}).
+     */
+    static Properties serverProperties(Path dataDir, String bindAddress, int clientPort, Duration tick) {
         Properties p = new Properties();
         p.setProperty("dataDir", dataDir.toAbsolutePath().toString());
         p.setProperty("clientPortAddress", bindAddress);
-        p.setProperty("clientPort", Integer.toString(requestedPort));
+        p.setProperty("clientPort", Integer.toString(clientPort));
         p.setProperty("tickTime", Long.toString(tick.toMillis()));
         p.setProperty("maxClientCnxns", "0");
         p.setProperty("maxCnxns", "0");
@@ -86,6 +93,11 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         p.setProperty("4lw.commands.whitelist", "ruok,stat,srvr,mntr,cons");
         p.setProperty("autopurge.snapRetainCount", "3");
         p.setProperty("autopurge.purgeInterval", "1");
+        return p;
+    }
+
+    private ServerConfig config() throws IOException {
+        Properties p = serverProperties(dataDir, bindAddress, requestedPort, tick);
         QuorumPeerConfig quorum = new QuorumPeerConfig();
         try {
             quorum.parseProperties(p);
@@ -126,6 +138,23 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
             return "imok".equals(new String(reply));
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * The server's role as its {@code srvr} four-letter word says ({@code leader}, {@code follower},
+     * {@code standalone}, ...), or empty when it does not answer. {@code srvr} is in ZooKeeper's default
+     * four-letter-word whitelist, and in ours.
+     */
+    public static Optional<String> mode(String host, int port, Duration timeout) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), Math.toIntExact(timeout.toMillis()));
+            s.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+            s.getOutputStream().write("srvr".getBytes(StandardCharsets.US_ASCII));
+            String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            return reply.lines().filter(l -> l.startsWith("Mode: ")).map(l -> l.substring(6).trim()).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

@@ -1,7 +1,11 @@
 package io.tcpmesh.coordination.server;
 
 import io.tcpmesh.coordination.bootstrap.Node;
+import io.tcpmesh.coordination.bootstrap.ServiceOptions;
 import io.tcpmesh.coordination.bootstrap.TcpService;
+import io.tcpmesh.coordination.tls.TlsFilter;
+import io.tcpmesh.coordination.tls.TlsServerConfig;
+import io.tcpmesh.coordination.tls.TlsStats;
 import org.apache.mina.core.service.IoHandler;
 import org.apache.mina.core.service.SimpleIoProcessorPool;
 import org.apache.mina.core.session.IoSession;
@@ -15,11 +19,13 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A {@link TcpService} over one MINA {@link NioSocketAcceptor}: binds, unbinds without closing the open
  * sessions, drains and disposes. Subclasses or callers add filters to {@link #acceptor()} before
- * {@link #start()}.
+ * {@link #start()}. Made from {@link ServiceOptions}, it serves TLS when {@code --tls-cert} is given
+ * ({@link TlsFilter} first in the chain) and publishes {@code tls=true|false} in the node's payload.
  */
 public class MinaTcpServer implements TcpService {
     private static final Logger log = LoggerFactory.getLogger(MinaTcpServer.class);
@@ -28,9 +34,16 @@ public class MinaTcpServer implements TcpService {
     private final InetSocketAddress bindAddress;
     private final SimpleIoProcessorPool<NioSession> processors;
     private final NioSocketAcceptor acceptor;
+    private Optional<TlsStats> tlsStats = Optional.empty();
 
     public MinaTcpServer(Node node, InetSocketAddress bindAddress, IoHandler handler) {
         this(node, bindAddress, handler, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Binds {@code --bind}/{@code --port}, with TLS when the options ask for it. */
+    public MinaTcpServer(Node node, ServiceOptions options, IoHandler handler) {
+        this(node, options.bindAddress(), handler);
+        useTls(options.tls());
     }
 
     public MinaTcpServer(Node node, InetSocketAddress bindAddress, IoHandler handler, int ioThreads) {
@@ -48,6 +61,30 @@ public class MinaTcpServer implements TcpService {
 
     public NioSocketAcceptor acceptor() {
         return acceptor;
+    }
+
+    /** Serves TLS with this config (before {@link #start()}); says in the node's payload whether it does. */
+    public void useTls(Optional<TlsServerConfig> config) {
+        tlsStats = addTls(acceptor, node, config);
+    }
+
+    /**
+     * Puts a server-side {@link TlsFilter} first in an acceptor's chain when a config is given, and sets
+     * the node attribute {@code tls} to {@code true} or {@code false}.
+     */
+    public static Optional<TlsStats> addTls(NioSocketAcceptor acceptor, Node node, Optional<TlsServerConfig> config) {
+        node.attribute("tls", Boolean.toString(config.isPresent()));
+        if (config.isEmpty()) {
+            return Optional.empty();
+        }
+        TlsStats stats = new TlsStats();
+        acceptor.getFilterChain().addFirst("tls", TlsFilter.server(config.get(), node, stats));
+        return Optional.of(stats);
+    }
+
+    /** The handshake counts when serving TLS. */
+    public Optional<TlsStats> tlsStats() {
+        return tlsStats;
     }
 
     protected Node node() {

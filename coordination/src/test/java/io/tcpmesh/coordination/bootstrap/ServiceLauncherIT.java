@@ -6,6 +6,7 @@ import io.tcpmesh.coordination.Instance;
 import io.tcpmesh.coordination.ServiceRegistry;
 import io.tcpmesh.coordination.ServiceWatch;
 import io.tcpmesh.coordination.server.MinaTcpServer;
+import io.tcpmesh.coordination.testing.TestCertificates;
 import io.tcpmesh.coordination.testing.TestZooKeeper;
 import io.tcpmesh.coordination.testing.Timing;
 import jakarta.inject.Singleton;
@@ -13,6 +14,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.mina.core.service.IoHandlerAdapter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -60,6 +63,16 @@ class ServiceLauncherIT {
     private ServiceOptions options() {
         return new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root()).bind("127.0.0.1")
                 .zkSessionTimeout(Duration.ofSeconds(2)).drainTimeout(Duration.ofMillis(200));
+    }
+
+    /** The quiet service never adds TLS to its port: --tls-cert would be ignored, so it is refused. */
+    @Test
+    void tlsOptionsOfAServiceThatServesNoTlsAreRefused(@TempDir Path dir) throws Exception {
+        TestCertificates certs = TestCertificates.create(dir);
+        ServiceOptions options = options().tls(certs.serverChain(), certs.serverKey());
+        assertThatThrownBy(() -> ServiceLauncher.start("quiet", options, new QuietModule()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--tls-cert: quiet does not serve TLS on its port (see docs/tls.md)");
     }
 
     @Test

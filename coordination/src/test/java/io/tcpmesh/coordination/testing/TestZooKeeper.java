@@ -101,6 +101,40 @@ public final class TestZooKeeper implements BeforeEachCallback, AfterEachCallbac
         return closeable;
     }
 
+    /**
+     * Specs for a curator-test {@code TestingCluster} of n members with a 500 ms tick, every port picked
+     * free in 25000..32767: below the kernel's ephemeral range, so no outgoing connection can take a
+     * member's quorum port before the member binds it (a member elected leader binds it only then,
+     * and a test server that cannot bind ends the JVM).
+     */
+    public static List<InstanceSpec> clusterSpecs(int n) {
+        List<InstanceSpec> specs = new ArrayList<>();
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        java.util.Random random = new java.util.Random();
+        for (int i = 0; i < n; i++) {
+            specs.add(new InstanceSpec(null, lowPort(random, used), lowPort(random, used), lowPort(random, used), true, -1, TICK_MILLIS, -1));
+        }
+        return specs;
+    }
+
+    private static int lowPort(java.util.Random random, java.util.Set<Integer> used) {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = 25000 + random.nextInt(32767 - 25000);
+            if (used.contains(port)) {
+                continue;
+            }
+            try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                used.add(port);
+                return port;
+            } catch (java.io.IOException taken) {
+                // try another
+            }
+        }
+        throw new IllegalStateException("no free port in 25000..32767");
+    }
+
     /** Expires the client's session, as a server would after a long partition. */
     public void killSession(CuratorFramework client) throws Exception {
         KillSession.kill(client.getZookeeperClient().getZooKeeper());

@@ -2,6 +2,7 @@ package io.tcpmesh.echo.client;
 
 import io.tcpmesh.coordination.Backoff;
 import io.tcpmesh.coordination.DaemonThreads;
+import io.tcpmesh.coordination.tls.TlsClient;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -39,8 +40,16 @@ public final class EchoClient implements AutoCloseable {
     private Socket socket; // guarded by lock
     private boolean everConnected; // guarded by lock
     private volatile boolean closed;
+    private final Optional<TlsClient> tls;
 
     public EchoClient(Supplier<Optional<InetSocketAddress>> target, Backoff backoff, PrintStream out, PrintStream err) {
+        this(target, backoff, Optional.empty(), out, err);
+    }
+
+    /** With TLS to the master port when {@code tls} is present. */
+    public EchoClient(Supplier<Optional<InetSocketAddress>> target, Backoff backoff, Optional<TlsClient> tls,
+                      PrintStream out, PrintStream err) {
+        this.tls = tls;
         this.target = target;
         this.backoff = backoff;
         this.out = out;
@@ -114,15 +123,19 @@ public final class EchoClient implements AutoCloseable {
     }
 
     private void open(InetSocketAddress address, int failedAttempts) throws IOException {
-        Socket s = new Socket();
+        Socket plain = new Socket();
+        Socket s = plain;
         try {
-            s.setTcpNoDelay(true);
-            s.connect(address, CONNECT_TIMEOUT_MILLIS);
+            plain.setTcpNoDelay(true);
+            plain.connect(address, CONNECT_TIMEOUT_MILLIS);
+            if (tls.isPresent()) {
+                s = tls.get().wrap(plain, address.getHostString(), address.getPort());
+            }
             for (String line : outstanding) {
                 write(s, line);
             }
         } catch (IOException e) {
-            s.close();
+            plain.close();
             throw e;
         }
         socket = s;
@@ -131,7 +144,8 @@ public final class EchoClient implements AutoCloseable {
                 + (everConnected && !outstanding.isEmpty() ? ", sent " + outstanding.size() + " unanswered line(s) again" : ""));
         err.flush();
         everConnected = true;
-        DaemonThreads.start("echo-client-receiver", () -> receive(s, address));
+        Socket opened = s;
+        DaemonThreads.start("echo-client-receiver", () -> receive(opened, address));
     }
 
     private void receive(Socket s, InetSocketAddress address) {

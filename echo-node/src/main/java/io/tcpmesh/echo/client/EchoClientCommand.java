@@ -7,8 +7,10 @@ import io.tcpmesh.coordination.VersionProvider;
 import io.tcpmesh.coordination.ZooKeeperClients;
 import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
-import io.tcpmesh.echo.MasterLocator;
 import io.tcpmesh.coordination.cli.ZooKeeperOptions;
+import io.tcpmesh.coordination.tls.TlsClient;
+import io.tcpmesh.coordination.tls.TlsClientOptions;
+import io.tcpmesh.echo.MasterLocator;
 import org.apache.curator.framework.CuratorFramework;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,6 +30,9 @@ import java.util.function.Supplier;
 public final class EchoClientCommand implements Callable<Integer> {
     @Mixin
     ZooKeeperOptions zk = new ZooKeeperOptions();
+
+    @Mixin
+    TlsClientOptions tls = new TlsClientOptions();
 
     @Option(names = "--host", paramLabel = "HOST", description = "Connect here instead of asking ZooKeeper (needs --port).")
     String host;
@@ -50,17 +55,18 @@ public final class EchoClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Backoff backoff = backoff();
+        Optional<TlsClient> tlsClient = tls.client("echo-client", System.err);
         if (host != null) {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("--port must be in 1..65535 with --host, not " + port);
             }
             InetSocketAddress fixed = InetSocketAddress.createUnresolved(host, port);
-            return run(() -> Optional.of(fixed), backoff);
+            return run(() -> Optional.of(fixed), backoff, tlsClient);
         }
         try (CuratorFramework client = ZooKeeperClients.start(zk.config());
              ServiceRegistry registry = new ServiceRegistry(client).start()) {
             ServiceWatch watch = registry.watch("echo");
-            return run(() -> MasterLocator.masterAddress(watch.instances()), backoff);
+            return run(() -> MasterLocator.masterAddress(watch.instances()), backoff, tlsClient);
         }
     }
 
@@ -75,8 +81,8 @@ public final class EchoClientCommand implements Callable<Integer> {
         return new Backoff(backoffInitial, backoffMax);
     }
 
-    private int run(Supplier<Optional<InetSocketAddress>> target, Backoff backoff) throws Exception {
-        try (EchoClient client = new EchoClient(target, backoff, System.out, System.err)) {
+    private int run(Supplier<Optional<InetSocketAddress>> target, Backoff backoff, Optional<TlsClient> tlsClient) throws Exception {
+        try (EchoClient client = new EchoClient(target, backoff, tlsClient, System.out, System.err)) {
             return client.run(System.in, linger);
         }
     }

@@ -1,6 +1,7 @@
 package io.tcpmesh.numbers.client;
 
 import io.tcpmesh.coordination.Backoff;
+import io.tcpmesh.coordination.tls.TlsClient;
 import io.tcpmesh.numbers.codec.Hello;
 import io.tcpmesh.numbers.codec.Protocol;
 import io.tcpmesh.numbers.codec.ProtocolException;
@@ -16,6 +17,7 @@ import java.io.PrintStream;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.Optional;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -40,6 +42,7 @@ public final class NumbersClient {
     private final Checksum checksum = new Checksum();
     private BigInteger sum = BigInteger.ZERO;
     private int connections;
+    private final Optional<TlsClient> tls;
     private long lastProgress;
 
     /**
@@ -48,6 +51,13 @@ public final class NumbersClient {
      * @param progress where reconnections are reported
      */
     public NumbersClient(ClientOptions options, Supplier<InetSocketAddress> servers, Consumer<String> numbers, PrintStream progress) {
+        this(options, servers, Optional.empty(), numbers, progress);
+    }
+
+    /** With TLS to every server when {@code tls} is present. */
+    public NumbersClient(ClientOptions options, Supplier<InetSocketAddress> servers, Optional<TlsClient> tls,
+                         Consumer<String> numbers, PrintStream progress) {
+        this.tls = tls;
         this.options = Objects.requireNonNull(options, "options cannot be null");
         this.servers = Objects.requireNonNull(servers, "servers cannot be null");
         this.numbers = Objects.requireNonNull(numbers, "numbers cannot be null");
@@ -85,10 +95,11 @@ public final class NumbersClient {
 
     /** One connection: returns the final result, or null to reconnect. */
     private ClientResult connect(InetSocketAddress server) throws IOException, RetryLater {
-        try (Socket socket = new Socket()) {
-            socket.connect(server, Math.toIntExact(Math.min(options.readTimeout().toMillis(), 5_000)));
-            socket.setSoTimeout(Math.toIntExact(options.readTimeout().toMillis()));
-            socket.setTcpNoDelay(true);
+        try (Socket plain = new Socket()) {
+            plain.connect(server, Math.toIntExact(Math.min(options.readTimeout().toMillis(), 5_000)));
+            plain.setSoTimeout(Math.toIntExact(options.readTimeout().toMillis()));
+            plain.setTcpNoDelay(true);
+            Socket socket = tls.isPresent() ? tls.get().wrap(plain, server.getHostString(), server.getPort()) : plain;
             connections++;
             OutputStream out = socket.getOutputStream();
             out.write((hello().line() + "\n").getBytes(StandardCharsets.US_ASCII));

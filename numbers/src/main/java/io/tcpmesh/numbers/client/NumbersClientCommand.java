@@ -9,10 +9,13 @@ import io.tcpmesh.coordination.ZooKeeperClients;
 import io.tcpmesh.coordination.ZooKeeperConfig;
 import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
+import io.tcpmesh.coordination.tls.TlsClient;
+import io.tcpmesh.coordination.tls.TlsClientOptions;
 import io.tcpmesh.numbers.codec.Protocol;
 import io.tcpmesh.numbers.codec.Variant;
 import org.apache.curator.framework.CuratorFramework;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** {@code numbers-client}: receives one stream, resuming after drops, and checks it. */
@@ -72,6 +76,9 @@ public final class NumbersClientCommand implements Callable<Integer> {
             description = "Reconnect when a connection is silent this long (default: 10s).")
     Duration readTimeout = Duration.ofSeconds(10);
 
+    @Mixin
+    TlsClientOptions tls = new TlsClientOptions();
+
     @Option(names = "--print", description = "Print every message as 'INDEX VALUE'.")
     boolean print;
 
@@ -99,6 +106,7 @@ public final class NumbersClientCommand implements Callable<Integer> {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("--port must be in 1..65535, not " + port);
         }
+        Optional<TlsClient> tlsClient = tls.client("numbers-client", System.err);
         PrintStream out = System.out;
         out.printf("%s stream %s of %d numbers%s%n", options.variant().name().toLowerCase(), options.clientId(), options.count(),
                 count.equals("random") ? " (--count random)" : "");
@@ -108,7 +116,7 @@ public final class NumbersClientCommand implements Callable<Integer> {
         ServiceRegistry registry = client == null ? null : new ServiceRegistry(client).start();
         try {
             Supplier<InetSocketAddress> servers = registry == null ? () -> new InetSocketAddress(host, port) : discovered(registry.watch("numbers"));
-            NumbersClient numbers = new NumbersClient(options, servers, print ? out::println : line -> { }, System.err);
+            NumbersClient numbers = new NumbersClient(options, servers, tlsClient, print ? out::println : line -> { }, System.err);
             ClientResult result = numbers.run();
             report(out, options, result);
             return result.outcome().exitCode();

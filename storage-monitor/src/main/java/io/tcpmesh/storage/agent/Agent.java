@@ -43,16 +43,25 @@ public final class Agent implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public Agent(AgentConfig config) {
+        this(config, LinkSecurity.NONE);
+    }
+
+    /** With TLS and/or a HELLO token on the link to the collector. */
+    public Agent(AgentConfig config, LinkSecurity security) {
         this(config, config.collector() != null ? CollectorLocator.fixed(config.collector()) : CollectorLocator.zooKeeper(config.zk()),
-                DiskSpace.of(config.dir()));
+                DiskSpace.of(config.dir()), security);
     }
 
     Agent(AgentConfig config, CollectorLocator locator, DiskSpace disk) {
+        this(config, locator, disk, LinkSecurity.NONE);
+    }
+
+    Agent(AgentConfig config, CollectorLocator locator, DiskSpace disk, LinkSecurity security) {
         this.config = config;
         this.locator = locator;
         this.disk = disk;
         this.outbox = new Outbox(config.outboxLimit());
-        this.link = new CollectorLink(config, locator, outbox);
+        this.link = new CollectorLink(config, locator, outbox, security);
         for (int i = 0; i < config.writers(); i++) {
             writers.add(new Writer(i, config, outbox, disk));
         }

@@ -8,13 +8,19 @@ import io.tcpmesh.coordination.bootstrap.ExitCodes;
 import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
 import io.tcpmesh.coordination.bootstrap.Sizes;
 import io.tcpmesh.coordination.bootstrap.StopSignals;
+import io.tcpmesh.coordination.tls.TlsClient;
+import io.tcpmesh.coordination.tls.TlsClientConfig;
+import io.tcpmesh.coordination.tls.TlsClientOptions;
+import io.tcpmesh.storage.protocol.AuthToken;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code storage-agent}: writes data files for a while and reports to the collector. */
@@ -82,6 +88,20 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--buffer", paramLabel = "N", description = "Messages kept while the collector is away; beyond, the oldest samples go (default: ${DEFAULT-VALUE}).")
     int buffer = 10_000;
 
+    @Mixin
+    TlsClientOptions tls = new TlsClientOptions();
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "With --tls: present this PEM certificate chain to a collector that asks for one (its --tls-client-ca); needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The PKCS#8 PEM private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--auth-token-file", paramLabel = "FILE",
+            description = "Send the shared token in this file in HELLO, for a collector started with the same --auth-token-file.")
+    Path authTokenFile;
+
     public static void main(String[] args) {
         ServiceLauncher.main(new AgentCommand(), args);
     }
@@ -92,13 +112,27 @@ public final class AgentCommand implements Callable<Integer> {
                 monitor, collector != null ? AgentConfig.address(collector) : null,
                 collector == null ? ZooKeeperConfig.of(zk, zkRoot).withAuth(ZooKeeperAuth.readIfGiven(zkAuth)) : null, run, keepFiles, minFree,
                 maxRate, drainTimeout, buffer, expect);
-        try (Agent agent = new Agent(config)) {
+        try (Agent agent = new Agent(config, security())) {
             StopSignals.onStop(agent::stopEarly);
             Agent.Result r = agent.run();
             System.out.printf("%s run %s: %d bytes, %d files, %d rollovers, %d chunks in %d ms (%s)%s%n", r.agent(), r.run(), r.bytes(),
                     r.files(), r.rollovers(), r.chunks(), r.elapsedMs(), r.stopReason(), r.delivered() ? "" : "; NOT all delivered");
             return r.delivered() ? ExitCodes.OK : ExitCodes.FAILURE;
         }
+    }
+
+    private LinkSecurity security() {
+        Optional<TlsClientConfig> tlsConfig = tls.config();
+        if ((tlsCert != null || tlsKey != null) && tlsConfig.isEmpty()) {
+            throw new IllegalArgumentException((tlsCert != null ? "--tls-cert" : "--tls-key") + " needs --tls");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException(tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
+        }
+        Optional<TlsClient> client = tlsConfig
+                .map(c -> tlsCert == null ? c : c.withCertificate(tlsCert, tlsKey))
+                .map(c -> TlsClient.of(c, "storage-agent", System.err));
+        return new LinkSecurity(client, Optional.ofNullable(authTokenFile).map(AuthToken::read));
     }
 
     private static String defaultId() {

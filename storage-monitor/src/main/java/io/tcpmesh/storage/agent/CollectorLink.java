@@ -2,6 +2,7 @@ package io.tcpmesh.storage.agent;
 
 import io.tcpmesh.coordination.Backoff;
 import io.tcpmesh.coordination.DaemonThreads;
+import io.tcpmesh.storage.protocol.AuthToken;
 import io.tcpmesh.storage.protocol.FrameException;
 import io.tcpmesh.storage.protocol.FrameStreams;
 import io.tcpmesh.storage.protocol.Message;
@@ -43,8 +44,14 @@ final class CollectorLink implements AutoCloseable {
     private volatile boolean broken;
     private volatile long connections;
     private final String host = localHost();
+    private final LinkSecurity security;
 
     CollectorLink(AgentConfig config, CollectorLocator locator, Outbox outbox) {
+        this(config, locator, outbox, LinkSecurity.NONE);
+    }
+
+    CollectorLink(AgentConfig config, CollectorLocator locator, Outbox outbox, LinkSecurity security) {
+        this.security = security;
         this.config = config;
         this.locator = locator;
         this.outbox = outbox;
@@ -110,14 +117,20 @@ final class CollectorLink implements AutoCloseable {
     }
 
     private void session(InetSocketAddress target) throws IOException, FrameException, InterruptedException {
-        Socket s = new Socket();
-        socket = s;
+        Socket plain = new Socket();
+        socket = plain;
         broken = false;
-        s.connect(target, (int) CONNECT_TIMEOUT.toMillis());
-        s.setTcpNoDelay(true);
+        plain.connect(target, (int) CONNECT_TIMEOUT.toMillis());
+        plain.setTcpNoDelay(true);
+        Socket s = plain;
+        if (security.tls().isPresent()) {
+            s = security.tls().get().wrap(plain, target.getHostString(), target.getPort());
+            socket = s;
+        }
         OutputStream out = new BufferedOutputStream(s.getOutputStream());
         DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
-        FrameStreams.write(out, new Message.Hello(config.id(), run, host, ProcessHandle.current().pid(), config.expect()));
+        FrameStreams.write(out, new Message.Hello(config.id(), run, host, ProcessHandle.current().pid(), config.expect(),
+                security.token().map(AuthToken::value).orElse(null)));
         out.flush();
         s.setSoTimeout(5000);
         Message first = FrameStreams.read(in);

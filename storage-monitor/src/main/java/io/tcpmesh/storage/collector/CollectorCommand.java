@@ -6,6 +6,7 @@ import io.tcpmesh.coordination.bootstrap.RunningService;
 import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
 import io.tcpmesh.coordination.bootstrap.ServiceOptions;
 import io.tcpmesh.coordination.bootstrap.StopSignals;
+import io.tcpmesh.storage.protocol.AuthToken;
 import io.tcpmesh.storage.report.HtmlReport;
 import io.tcpmesh.storage.report.ReportBuilder;
 import io.tcpmesh.storage.report.RunReport;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code storage-collector}: the server, and {@code runs} / {@code report} to read its database. */
@@ -44,6 +46,10 @@ public final class CollectorCommand implements Callable<Integer> {
     @Option(names = "--expect", paramLabel = "N", description = "A run finishes only once N agents have joined (default: 0, any number).")
     int expect;
 
+    @Option(names = "--auth-token-file", paramLabel = "FILE",
+            description = "Accept only agents whose HELLO carries the token in this file (see docs/storage-protocol.md); with --tls-client-ca, agents also need a client certificate.")
+    Path authTokenFile;
+
     @Option(names = "--exit-when-done", description = "Exit 0 once the first run has finished and its report is written.")
     boolean exitWhenDone;
 
@@ -56,7 +62,8 @@ public final class CollectorCommand implements Callable<Integer> {
         CollectorConfig config = new CollectorConfig(db, reports, expect, exitWhenDone);
         CountDownLatch stop = new CountDownLatch(1);
         StopSignals.onStop(stop::countDown);
-        try (RunningService running = ServiceLauncher.start(SERVICE, service, new CollectorModule(config))) {
+        try (RunningService running = ServiceLauncher.start(SERVICE, service,
+                new CollectorModule(config, Optional.ofNullable(authTokenFile).map(AuthToken::read)))) {
             Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shutdown-" + running.node().name()));
             if (exitWhenDone) {
                 running.instance(Collector.class).onRunFinished(run -> stop.countDown());

@@ -16,13 +16,17 @@ final class CollectorHandler extends IoHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(CollectorHandler.class);
 
     private static final AttributeKey SESSION = new AttributeKey(CollectorHandler.class, "session");
+    private static final AttributeKey AUTHENTICATED = new AttributeKey(CollectorHandler.class, "authenticated");
+    private static final AttributeKey REFUSED = new AttributeKey(CollectorHandler.class, "refused");
 
     private final Node node;
     private final Collector collector;
+    private final AgentAuth auth;
 
-    CollectorHandler(Node node, Collector collector) {
+    CollectorHandler(Node node, Collector collector, AgentAuth auth) {
         this.node = node;
         this.collector = collector;
+        this.auth = auth;
     }
 
     private static AgentSession agentSession(IoSession session) {
@@ -43,7 +47,28 @@ final class CollectorHandler extends IoHandlerAdapter {
 
     @Override
     public void messageReceived(IoSession session, Object message) {
+        if (!authenticated(session, (Message) message)) {
+            return;
+        }
         collector.received(agentSession(session), (Message) message);
+    }
+
+    /** Checks the first message; after a refusal, nothing the session sends is looked at, let alone stored. */
+    private boolean authenticated(IoSession session, Message message) {
+        if (session.containsAttribute(AUTHENTICATED)) {
+            return true;
+        }
+        if (session.containsAttribute(REFUSED)) {
+            return false;
+        }
+        String refusal = auth.refusal(session, message);
+        if (refusal != null) {
+            session.setAttribute(REFUSED, Boolean.TRUE);
+            collector.failed(agentSession(session), refusal);
+            return false;
+        }
+        session.setAttribute(AUTHENTICATED, Boolean.TRUE);
+        return true;
     }
 
     @Override

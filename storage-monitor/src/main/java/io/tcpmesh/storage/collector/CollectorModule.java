@@ -7,14 +7,24 @@ import io.tcpmesh.coordination.admin.MetricsSource;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.bootstrap.ServiceOptions;
 import io.tcpmesh.coordination.bootstrap.TcpService;
+import io.tcpmesh.storage.protocol.AuthToken;
 import jakarta.inject.Singleton;
+
+import java.util.Optional;
 
 /** Binds the collector: its configuration, its state and database, and its server. */
 public final class CollectorModule extends AbstractModule {
     private final CollectorConfig config;
+    private final Optional<AuthToken> token;
 
     public CollectorModule(CollectorConfig config) {
+        this(config, Optional.empty());
+    }
+
+    /** With agents required to send this token in HELLO. */
+    public CollectorModule(CollectorConfig config, Optional<AuthToken> token) {
         this.config = config;
+        this.token = token;
     }
 
     @Override
@@ -33,6 +43,9 @@ public final class CollectorModule extends AbstractModule {
     @Provides
     @Singleton
     CollectorServer server(Node node, ServiceOptions options, Collector collector) {
-        return new CollectorServer(node, options.bindAddress(), collector);
+        boolean clientCertificate = options.tls().map(t -> t.mutual()).orElse(false);
+        CollectorServer server = new CollectorServer(node, options.bindAddress(), collector, new AgentAuth(clientCertificate, token));
+        server.useTls(options.tls());
+        return server;
     }
 }

@@ -13,7 +13,11 @@ public final class CollectorServer extends MinaTcpServer {
     private final Collector collector;
 
     public CollectorServer(Node node, InetSocketAddress bindAddress, Collector collector) {
-        super(node, bindAddress, new CollectorHandler(node, collector), 2);
+        this(node, bindAddress, collector, AgentAuth.OPEN);
+    }
+
+    public CollectorServer(Node node, InetSocketAddress bindAddress, Collector collector, AgentAuth auth) {
+        super(node, bindAddress, new CollectorHandler(node, collector, auth), 2);
         this.collector = collector;
         acceptor().getFilterChain().addLast("frames", new ProtocolCodecFilter(new FrameCodecFactory()));
     }

@@ -1,5 +1,7 @@
 package io.tcpmesh.storage.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
 /**
@@ -23,11 +25,23 @@ public sealed interface Message {
 
     /**
      * First frame of every connection, agent to collector. {@code run} is null to join the collector's open run;
-     * {@code expect} (0: the collector's {@code --expect}) is how many agents a run this HELLO opens waits for.
+     * {@code expect} (0: the collector's {@code --expect}) is how many agents a run this HELLO opens waits for;
+     * {@code token} is the shared secret of {@code --auth-token-file}, or null (never printed).
      */
-    record Hello(String agent, String run, String host, long pid, int expect) implements Message {
+    record Hello(String agent, String run, String host, long pid, int expect,
+                 @JsonInclude(JsonInclude.Include.NON_NULL) String token) implements Message {
         public Hello(String agent, String run, String host, long pid) {
-            this(agent, run, host, pid, 0);
+            this(agent, run, host, pid, 0, null);
+        }
+
+        public Hello(String agent, String run, String host, long pid, int expect) {
+            this(agent, run, host, pid, expect, null);
+        }
+
+        @Override
+        public String toString() {
+            return "Hello[agent=" + agent + ", run=" + run + ", host=" + host + ", pid=" + pid + ", expect=" + expect
+                    + (token == null ? "" : ", token=(redacted)") + "]";
         }
     }
 

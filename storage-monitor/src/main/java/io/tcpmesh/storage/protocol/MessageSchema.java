@@ -31,7 +31,8 @@ final class MessageSchema {
 
     static {
         FIELDS.put(MessageType.HELLO, List.of(string("agent"), new Field("run", Kind.STRING, true, 0, 0), string("host"),
-                Field.integer("pid", 0, Long.MAX_VALUE), new Field("expect", Kind.INTEGER, true, 0, Integer.MAX_VALUE)));
+                Field.integer("pid", 0, Long.MAX_VALUE), new Field("expect", Kind.INTEGER, true, 0, Integer.MAX_VALUE),
+                new Field("token", Kind.STRING, true, 0, 0)));
         FIELDS.put(MessageType.WELCOME, List.of(string("run"), string("collector")));
         FIELDS.put(MessageType.ACK, List.of(SEQ));
         FIELDS.put(MessageType.ERROR, List.of(string("message")));

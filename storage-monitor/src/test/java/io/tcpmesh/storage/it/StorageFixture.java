@@ -50,8 +50,19 @@ final class StorageFixture implements AutoCloseable {
     }
 
     Started collector(CollectorConfig config) throws Exception {
-        ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root()).drainTimeout(Duration.ZERO).adminPort(0);
-        RunningService running = ServiceLauncher.start(CollectorCommand.SERVICE, options, new CollectorModule(config));
+        return collector(config, options -> options, java.util.Optional.empty());
+    }
+
+    /** A collector whose options the test changes first (TLS), requiring a HELLO token when one is given. */
+    Started collector(int expect, java.util.function.UnaryOperator<ServiceOptions> change,
+                      java.util.Optional<io.tcpmesh.storage.protocol.AuthToken> token) throws Exception {
+        return collector(new CollectorConfig(db, reports, expect, false), change, token);
+    }
+
+    Started collector(CollectorConfig config, java.util.function.UnaryOperator<ServiceOptions> change,
+                      java.util.Optional<io.tcpmesh.storage.protocol.AuthToken> token) throws Exception {
+        ServiceOptions options = change.apply(new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root()).drainTimeout(Duration.ZERO).adminPort(0));
+        RunningService running = ServiceLauncher.start(CollectorCommand.SERVICE, options, new CollectorModule(config, token));
         closeables.add(running);
         List<String> finished = new CopyOnWriteArrayList<>();
         running.instance(Collector.class).onRunFinished(finished::add);
@@ -69,7 +80,11 @@ final class StorageFixture implements AutoCloseable {
     }
 
     Agent create(AgentConfig config) {
-        Agent agent = new Agent(config);
+        return create(config, io.tcpmesh.storage.agent.LinkSecurity.NONE);
+    }
+
+    Agent create(AgentConfig config, io.tcpmesh.storage.agent.LinkSecurity security) {
+        Agent agent = new Agent(config, security);
         closeables.add(agent);
         return agent;
     }

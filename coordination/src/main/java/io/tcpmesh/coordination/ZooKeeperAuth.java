@@ -77,9 +77,9 @@ public final class ZooKeeperAuth {
         return auth;
     }
 
-    /** {@link #read} of the path, or null when there is none. */
+    /** {@link #read} of the path, or null when there is none (null or empty, as an empty {@value #ENV} gives). */
     public static ZooKeeperAuth readIfGiven(Path file) {
-        return file == null ? null : read(file);
+        return file == null || file.toString().isEmpty() ? null : read(file);
     }
 
     private static String firstLine(String text) {

@@ -184,9 +184,8 @@ class ZooKeeperAccessIT {
 
         zk.track(new ServiceRegistry(client).start()).register("md5", "md5-1", "127.0.0.1", 7001, details("md5-1"));
 
-        // the cache lists md5-1 a moment before the watch marks itself initialised: wait for both
-        Timing.await("the reader sees md5-1, initialised", Duration.ofSeconds(15),
-                () -> watch.instances().size() == 1 && watch.isInitialised());
+        Timing.await("the reader's watch started and lists md5-1", Duration.ofSeconds(15),
+                () -> watch.isInitialised() && watch.instances().size() == 1);
     }
 
     private static void assertNoAuth(ThrowingRunnable write) {

@@ -67,6 +67,7 @@ class ZooKeeperAuthTest {
     @Test
     void noFileMeansNoAuthentication() {
         assertThat(ZooKeeperAuth.readIfGiven(null)).isNull();
+        assertThat(ZooKeeperAuth.readIfGiven(Path.of(""))).isNull();
         assertThat(ZooKeeperConfig.of("zk:2181", "/tcpmesh").authenticated()).isFalse();
     }
 }

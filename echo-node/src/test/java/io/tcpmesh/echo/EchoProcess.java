@@ -1,15 +1,20 @@
 package io.tcpmesh.echo;
 
 import io.tcpmesh.coordination.DaemonThreads;
+import io.tcpmesh.coordination.testing.Timing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** An echo node as a real process (its own JVM, this test's classpath), so it can be frozen with SIGSTOP. */
 final class EchoProcess implements AutoCloseable {
@@ -61,6 +66,29 @@ final class EchoProcess implements AutoCloseable {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+        if (name.equals("STOP")) {
+            // kill(2) returns once the signal is queued; a thread running on another core goes on until it
+            // is interrupted, so a line sent right now could still be echoed by a leader that was not frozen yet
+            Timing.await("every thread of " + id + " stopped", Duration.ofSeconds(10), this::allThreadsStopped);
+        }
+    }
+
+    private boolean allThreadsStopped() {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            return tasks.allMatch(EchoProcess::stopped);
+        } catch (IOException gone) {
+            return !process.isAlive();
+        }
+    }
+
+    private static boolean stopped(Path task) {
+        try {
+            String stat = Files.readString(task.resolve("stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'T' || state == 't';
+        } catch (IOException gone) {
+            return true; // the thread ended
         }
     }
 

@@ -128,11 +128,8 @@ public final class ServiceOptions {
     }
 
     private ZooKeeperAuth auth() {
-        if (zkAuth == null) {
-            return null;
-        }
         if (auth == null || !auth.file().equals(zkAuth)) {
-            auth = ZooKeeperAuth.read(zkAuth);
+            auth = ZooKeeperAuth.readIfGiven(zkAuth);
         }
         return auth;
     }

@@ -75,7 +75,7 @@ public final class ServiceWatch implements Closeable {
     };
 
     private void open() {
-        long backoff = 100;
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
         while (!closed) {
             ServiceCache<InstanceDetails> next = caches.get();
             next.addListener(cacheListener, events);
@@ -99,8 +99,7 @@ public final class ServiceWatch implements Closeable {
             } catch (Exception e) {
                 closeQuietly(next);
                 log.debug("watch on service {} not started yet: {}", service, e.toString());
-                sleep(backoff);
-                backoff = Math.min(backoff * 2, 2000);
+                sleep(backoff.next().toMillis());
             }
         }
     }

@@ -36,7 +36,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole cluster, started by the real scripts on free ports, used with the real netcat and the
- * ZooKeeper CLI, as the README tells a newcomer to.
+ * ZooKeeper CLI, as the README tells a newcomer to. The tests share one cluster but not an order: each
+ * says what it needs ({@link #everyProcessUp()}), and a test that kills a process brings it back before it
+ * ends, so any one of them runs alone ({@code -Dit.test='ClusterEndToEndIT#name'}). Only the test that stops
+ * the cluster is placed, last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterEndToEndIT {
@@ -71,7 +74,6 @@ class ClusterEndToEndIT {
     }
 
     @Test
-    @Order(1)
     void startingTwiceDoesNotStartASecondCluster() throws Exception {
         Shell.Result again = sh.run("./start-cluster.sh --no-build", Duration.ofMinutes(1));
         assertThat(again.exitCode()).isZero();
@@ -79,31 +81,32 @@ class ClusterEndToEndIT {
     }
 
     @Test
-    @Order(2)
     void md5ThroughTheProxyWithNetcat() throws Exception {
         Shell.Result r = sh.run("echo -n 'Hello, MD5 server!' | nc -N 127.0.0.1 " + port(7000), Duration.ofSeconds(30));
         assertThat(r.output().trim()).isEqualTo("ba6f4fdbbfad6e8613f4f9459db93c7e");
     }
 
     @Test
-    @Order(3)
     void echoThroughTheProxyWithNetcat() throws Exception {
         Shell.Result r = sh.run("echo 'hello tcpmesh' | nc -N 127.0.0.1 " + port(8000), Duration.ofSeconds(30));
         assertThat(r.output()).isEqualTo("hello tcpmesh\n");
     }
 
     @Test
-    @Order(4)
     void zkcliListsThreeMd5Instances() throws Exception {
+        everyProcessUp();
+        // a node restarted by another test registers a moment after its port opens
+        Timing.await("zkcli.sh listing three md5 instances", Duration.ofSeconds(30), () -> quietly(() -> md5Instances()), n -> n != null && n == 3);
+    }
+
+    private static Integer md5Instances() throws Exception {
         Shell.Result r = sh.run("./zkcli.sh ls /tcpmesh/services/md5", Duration.ofSeconds(60));
         assertThat(r.exitCode()).as("%s", r).isZero();
         Matcher m = Pattern.compile("\\[(md5-[^\\]]*)]").matcher(r.output());
-        assertThat(m.find()).as("%s", r).isTrue();
-        assertThat(m.group(1).split(",\\s*")).hasSize(3);
+        return m.find() ? m.group(1).split(",\\s*").length : null;
     }
 
     @Test
-    @Order(4)
     void theClusterWritesWithTheSecretStartClusterMadeAndTheZooKeeperCliWithoutItCannot() throws Exception {
         Path secret = runDir.resolve("zk-auth");
         assertThat(Files.readString(secret).trim()).matches("[0-9a-f]{64}");
@@ -125,29 +128,33 @@ class ClusterEndToEndIT {
     }
 
     @Test
-    @Order(5)
     void statusShowsEveryProcessUpAndTheEchoLeader() throws Exception {
+        everyProcessUp();
         Shell.Result r = sh.run("./status.sh", Duration.ofSeconds(60));
         assertThat(r.exitCode()).as("%s", r).isZero();
         assertThat(r.output()).doesNotContain(" down ").contains("leader of echo: echo-");
     }
 
     @Test
-    @Order(6)
     void killingTheEchoLeaderMovesTheMasterPort() throws Exception {
-        String leader = echoLeader();
-        assertThat(echoOnce(port(8888), "before")).isEqualTo("before");
+        everyProcessUp();
+        String leader = Timing.await("an echo leader", Duration.ofSeconds(30), () -> quietly(ClusterEndToEndIT::echoLeader), l -> l != null);
+        Timing.await("the master port answers", Duration.ofSeconds(30), () -> "before".equals(quietly(() -> echoOnce(port(8888), "before"))));
 
-        sh.run("kill -9 $(cat \"$TCPMESH_RUN_DIR/pids/" + leader + ".pid\")", Duration.ofSeconds(10));
-
-        Timing.await("another echo node leads", Duration.ofSeconds(30), () -> quietly(ClusterEndToEndIT::echoLeader),
-                now -> now != null && !now.equals(leader));
-        Timing.await("the master port answers again", Duration.ofSeconds(30), () -> "after".equals(quietly(() -> echoOnce(port(8888), "after"))));
+        kill(leader);
+        try {
+            Timing.await("another echo node leads", Duration.ofSeconds(30), () -> quietly(ClusterEndToEndIT::echoLeader),
+                    now -> now != null && !now.equals(leader));
+            Timing.await("the master port answers again", Duration.ofSeconds(30), () -> "after".equals(quietly(() -> echoOnce(port(8888), "after"))));
+        } finally {
+            restart(leader);
+        }
     }
 
     @Test
-    @Order(7)
     void killingAnMd5NodeFailsNoRequestStartedAfterTheKill() throws Exception {
+        everyProcessUp();
+        String victim = "md5-" + port(7002);
         List<String> failures = new CopyOnWriteArrayList<>();
         AtomicBoolean killed = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
@@ -174,19 +181,18 @@ class ClusterEndToEndIT {
         try {
             Timing.await("requests answered before the kill", Duration.ofSeconds(20), () -> answered.get() >= 50);
             // the kill counts from the moment the process is gone, not from the signal
-            sh.run("pid=$(cat \"$TCPMESH_RUN_DIR/pids/md5-" + port(7002) + ".pid\"); kill -9 $pid; "
-                    + "while kill -0 $pid 2>/dev/null; do sleep 0.01; done", Duration.ofSeconds(10));
+            kill(victim);
             killed.set(true);
             Timing.await("300 requests started after the kill", Duration.ofSeconds(60), () -> afterKill.get() >= 300);
         } finally {
             stop.set(true);
             loop.join(Timing.seconds(10).toMillis());
+            restart(victim);
         }
         assertThat(failures).as("requests started after the kill that failed").isEmpty();
     }
 
     @Test
-    @Order(8)
     void aNumbersClientThroughTheProxyFinishesWithAMatchingChecksum() throws Exception {
         Shell.Result r = sh.run("bin/numbers-client --port " + port(7100) + " --count 3", Duration.ofSeconds(60));
         assertThat(r.exitCode()).as("%s", r).isZero();
@@ -194,7 +200,6 @@ class ClusterEndToEndIT {
     }
 
     @Test
-    @Order(9)
     void threeStorageAgentsFinishAndTheReportNamesThem() throws Exception {
         Path data = Files.createTempDirectory("tcpmesh-e2e-storage");
         String zk = Files.readString(runDir.resolve("zk")).trim();
@@ -211,7 +216,6 @@ class ClusterEndToEndIT {
     }
 
     @Test
-    @Order(10)
     void sighupReloadsTheProxyStartedByTheScript() throws Exception {
         Path log = runDir.resolve("logs/proxy.log");
         Assumptions.assumeFalse(Files.readString(log).contains("SIGHUP is ignored"),
@@ -224,9 +228,10 @@ class ClusterEndToEndIT {
     }
 
     @Test
-    @Order(11)
-    void restartNodeBringsTheKilledMd5NodeBackWithItsAdminEndpoint() throws Exception {
+    void restartNodeBringsAKilledMd5NodeBackWithItsAdminEndpoint() throws Exception {
+        everyProcessUp();
         String node = "md5-" + port(7002);
+        kill(node);
         Shell.Result r = sh.run("./restart-node.sh " + node, Duration.ofSeconds(90));
         assertThat(r.exitCode()).as("%s", r).isZero();
         assertThat(r.output()).contains("restarted " + node);
@@ -243,8 +248,9 @@ class ClusterEndToEndIT {
                         .matcher(page).find());
     }
 
+    /** Last: it stops the cluster every other test shares. */
     @Test
-    @Order(100)
+    @Order(Integer.MAX_VALUE)
     void stopClusterLeavesNoProcess() throws Exception {
         Shell.Result r = sh.run("./stop-cluster.sh --deadline 15", Duration.ofMinutes(2));
         assertThat(r.exitCode()).as("%s", r).isZero();
@@ -256,6 +262,25 @@ class ClusterEndToEndIT {
     }
 
     // ---------------------------------------------------------------------------------------------
+
+    /** What most tests need: every process the script started, up (status.sh says none is down). */
+    private static void everyProcessUp() {
+        Timing.await("every process up (status.sh)", Duration.ofSeconds(60), () -> quietly(() -> sh.run("./status.sh", Duration.ofSeconds(60)).output()),
+                out -> out != null && !out.contains(" down ") && out.contains("leader of echo: echo-"));
+    }
+
+    /** kill -9, and returns once the process is gone. */
+    private static void kill(String name) throws Exception {
+        Shell.Result r = sh.run("pid=$(cat \"$TCPMESH_RUN_DIR/pids/" + name + ".pid\"); kill -9 $pid; "
+                + "while kill -0 $pid 2>/dev/null; do sleep 0.01; done", Duration.ofSeconds(10));
+        assertThat(r.exitCode()).as("kill %s: %s", name, r).isZero();
+    }
+
+    /** Brings a killed process back with the arguments the script gave it (restart-node.sh). */
+    private static void restart(String name) throws Exception {
+        Shell.Result r = sh.run("./restart-node.sh " + name, Duration.ofSeconds(60));
+        assertThat(r.exitCode()).as("restart-node.sh %s: %s", name, r).isZero();
+    }
 
     private static String echoLeader() throws Exception {
         Shell.Result r = sh.run("./status.sh", Duration.ofSeconds(60));

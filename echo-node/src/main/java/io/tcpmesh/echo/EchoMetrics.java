@@ -1,10 +1,10 @@
 package io.tcpmesh.echo;
 
-import com.google.inject.Inject;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tcpmesh.coordination.admin.ConnectionMetrics;
 import io.tcpmesh.coordination.admin.MetricsSource;
+import jakarta.inject.Inject;
 
 /**
  * An echo node's /metrics: connections and bytes of its node port ({@code listener="node"}) and of the

@@ -1,5 +1,6 @@
 package io.tcpmesh.echo;
 
+import io.tcpmesh.coordination.Backoff;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.server.MinaTcpServer;
 import io.tcpmesh.coordination.tls.TlsServerConfig;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -30,8 +32,9 @@ import java.util.function.BooleanSupplier;
  */
 final class MasterPort implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MasterPort.class);
-    private static final long FIRST_RETRY_MILLIS = 10;
-    private static final long MAX_RETRY_MILLIS = 200;
+    /** Retries of a bind the old leader's process still holds: from 10 ms, doubling to 200 ms. */
+    private static final Duration FIRST_RETRY = Duration.ofMillis(10);
+    private static final Duration MAX_RETRY = Duration.ofMillis(200);
     private static final long WARN_EVERY_MILLIS = 5000;
 
     private final Node node;
@@ -60,7 +63,7 @@ final class MasterPort implements AutoCloseable {
 
     /** Binds the master port while this node leads; returns true once bound, false when leadership or the node went. */
     boolean serve() throws InterruptedException {
-        long delay = FIRST_RETRY_MILLIS;
+        Backoff retry = new Backoff(FIRST_RETRY, MAX_RETRY);
         long started = System.nanoTime();
         long lastWarning = started;
         int attempts = 0;
@@ -91,8 +94,7 @@ final class MasterPort implements AutoCloseable {
                     log.error("[{}] cannot bind master port {}; retrying", node.name(), describe(), e);
                 }
             }
-            Thread.sleep(delay);
-            delay = Math.min(delay * 2, MAX_RETRY_MILLIS);
+            Thread.sleep(retry.next().toMillis());
         }
     }
 

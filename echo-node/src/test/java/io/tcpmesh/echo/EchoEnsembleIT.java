@@ -1,5 +1,6 @@
 package io.tcpmesh.echo;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.ZooKeeperClients;
 import io.tcpmesh.coordination.ZooKeeperConfig;
 import io.tcpmesh.coordination.bootstrap.RunningService;
@@ -121,9 +122,7 @@ class EchoEnsembleIT {
         private final Thread thread;
 
         Load(int port) {
-            thread = new Thread(() -> run(port), "master-port-load");
-            thread.setDaemon(true);
-            thread.start();
+            thread = DaemonThreads.start("master-port-load", () -> run(port));
         }
 
         private void run(int port) {

@@ -1,5 +1,6 @@
 package io.tcpmesh.echo;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.testing.Timing;
 
 import java.io.BufferedReader;
@@ -24,9 +25,7 @@ final class EchoProcess implements AutoCloseable {
     private EchoProcess(String id, Process process) {
         this.id = id;
         this.process = process;
-        Thread reader = new Thread(this::readLog, "echo-process-log-" + id);
-        reader.setDaemon(true);
-        reader.start();
+        DaemonThreads.start("echo-process-log-" + id, this::readLog);
     }
 
     static EchoProcess start(String id, String... args) throws IOException {

@@ -1,10 +1,10 @@
 package io.tcpmesh.md5;
 
-import com.google.inject.Inject;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tcpmesh.coordination.admin.ConnectionMetrics;
 import io.tcpmesh.coordination.admin.MetricsSource;
+import jakarta.inject.Inject;
 
 import java.util.function.LongSupplier;
 
@@ -25,6 +25,7 @@ final class Md5Metrics implements MetricsSource {
         counter(registry, "tcpmesh_md5_digests", "Connections answered with a digest", stats::answered);
         counter(registry, "tcpmesh_md5_hashed_bytes", "Bytes hashed", stats::bytes);
         counter(registry, "tcpmesh_md5_connections_idle", "Connections closed unanswered after the idle timeout", stats::idle);
+        counter(registry, "tcpmesh_md5_connections_slow", "Connections closed unanswered for sending under --min-rate", stats::slow);
         counter(registry, "tcpmesh_md5_connections_abandoned", "Connections that ended before the client half-closed", stats::abandoned);
         registry.register(stats.digestSizes);
     }

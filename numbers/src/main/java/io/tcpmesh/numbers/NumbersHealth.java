@@ -1,8 +1,8 @@
 package io.tcpmesh.numbers;
 
-import com.google.inject.Inject;
 import io.tcpmesh.coordination.admin.HealthCheck;
 import io.tcpmesh.numbers.store.SessionStore;
+import jakarta.inject.Inject;
 
 /** A numbers server cannot resume sessions without its session store: /health says so. */
 final class NumbersHealth implements HealthCheck {

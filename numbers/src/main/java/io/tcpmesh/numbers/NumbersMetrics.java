@@ -1,12 +1,12 @@
 package io.tcpmesh.numbers;
 
-import com.google.inject.Inject;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tcpmesh.coordination.admin.ConnectionMetrics;
 import io.tcpmesh.coordination.admin.MetricsSource;
 import io.tcpmesh.numbers.codec.ErrorCode;
+import jakarta.inject.Inject;
 
 /**
  * A numbers server's /metrics: connections and bytes, streams active, sessions resumed and expired,

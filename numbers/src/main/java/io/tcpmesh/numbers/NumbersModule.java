@@ -2,7 +2,6 @@ package io.tcpmesh.numbers;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
-import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
 import io.tcpmesh.coordination.admin.HealthCheck;
@@ -13,6 +12,7 @@ import io.tcpmesh.coordination.bootstrap.TcpService;
 import io.tcpmesh.numbers.store.MemorySessionStore;
 import io.tcpmesh.numbers.store.SessionStore;
 import io.tcpmesh.numbers.store.ZooKeeperSessionStore;
+import jakarta.inject.Singleton;
 import org.apache.curator.framework.CuratorFramework;
 
 /** Wires the numbers server: its configuration, its session store and the server itself. */

@@ -1,5 +1,6 @@
 package io.tcpmesh.numbers;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.bootstrap.TcpService;
@@ -55,12 +56,12 @@ public final class NumbersServer implements TcpService {
         this.config = config;
         this.store = store;
         this.sessions = new Sessions(store, node::name, config.expiry(), config.interval(), Clock.systemUTC());
-        this.ticker = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "numbers-ticker"));
+        this.ticker = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("numbers-ticker"));
         ticker.setRemoveOnCancelPolicy(true);
-        this.statelessTicker = new ScheduledThreadPoolExecutor(Runtime.getRuntime().availableProcessors(), r -> daemon(r, "numbers-stateless"));
+        this.statelessTicker = new ScheduledThreadPoolExecutor(Runtime.getRuntime().availableProcessors(), DaemonThreads.named("numbers-stateless"));
         statelessTicker.setRemoveOnCancelPolicy(true);
-        this.workers = Executors.newFixedThreadPool(WORKERS, r -> daemon(r, "numbers-store"));
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "numbers-sweeper"));
+        this.workers = Executors.newFixedThreadPool(WORKERS, DaemonThreads.named("numbers-store"));
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("numbers-sweeper"));
         NumbersServerHandler handler = new NumbersServerHandler(node, config, sessions, ticker, statelessTicker, workers, counters);
         this.tcp = new MinaTcpServer(node, bindAddress, handler);
         tcp.useTls(tls);
@@ -126,11 +127,5 @@ public final class NumbersServer implements TcpService {
             Thread.currentThread().interrupt();
         }
         store.close();
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }

@@ -1,5 +1,6 @@
 package io.tcpmesh.numbers;
 
+import io.tcpmesh.coordination.server.ReadThrottle;
 import io.tcpmesh.numbers.codec.Hello;
 import io.tcpmesh.numbers.codec.ServerMessage;
 import io.tcpmesh.numbers.codec.Variant;
@@ -22,6 +23,22 @@ final class StreamSender implements Runnable {
     /** A reader this far behind is not sent more until it catches up. */
     static final int MAX_QUEUED_BYTES = 64 * 1024;
 
+    /** The ticker checks {@link ReadThrottle#isPaused()} itself: there is no socket read to suspend. */
+    private static final ReadThrottle.Reads TICKS = new ReadThrottle.Reads() {
+        @Override
+        public void suspend() {
+        }
+
+        @Override
+        public void resume() {
+        }
+
+        @Override
+        public boolean closing() {
+            return false;
+        }
+    };
+
     enum State { STREAMING, DROPPING, ENDING, CLOSED }
 
     /** What the stream reports to its server; called on the ticker thread or the I/O thread. */
@@ -32,6 +49,11 @@ final class StreamSender implements Runnable {
     }
 
     private final IoSession session;
+    /**
+     * Backpressure on the ticker (nothing is read from a stream's client): the ticks skip while more than
+     * {@link #MAX_QUEUED_BYTES} wait for the reader, until half of that has been taken.
+     */
+    private final ReadThrottle behind = new ReadThrottle(TICKS, MAX_QUEUED_BYTES, MAX_QUEUED_BYTES / 2);
     private final Hello hello;
     private final Claim claim;
     private final int start;
@@ -110,7 +132,9 @@ final class StreamSender implements Runnable {
 
     /** Backpressure: a reader this far behind is skipped on this tick, and sent the message on a later one. */
     private boolean readerBehind() {
-        return session.getScheduledWriteBytes() > MAX_QUEUED_BYTES;
+        long queued = session.getScheduledWriteBytes();
+        behind.drained(queued);
+        return behind.queued(() -> queued);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tcpmesh.proxy;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.bootstrap.StopSignals;
 import io.tcpmesh.proxy.config.ProxyConfig;
 import io.tcpmesh.proxy.config.ProxyConfigParser;
@@ -49,8 +50,8 @@ public final class ConfigReloader implements AutoCloseable {
         this.server = server;
         this.settings = settings;
         this.client = client;
-        this.worker = Executors.newSingleThreadExecutor(r -> daemon(r, "proxy-reload"));
-        this.poller = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "proxy-config-watch"));
+        this.worker = Executors.newSingleThreadExecutor(DaemonThreads.named("proxy-reload"));
+        this.poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("proxy-config-watch"));
     }
 
     void start() {
@@ -142,12 +143,6 @@ public final class ConfigReloader implements AutoCloseable {
     /** Where the running configuration came from. */
     public String source() {
         return source;
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.tcpmesh.proxy;
 
+import io.tcpmesh.coordination.server.ReadThrottle;
 import io.tcpmesh.proxy.routing.DownReason;
 import io.tcpmesh.proxy.routing.ProxiedApp;
 import io.tcpmesh.proxy.routing.Target;
@@ -33,12 +34,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * closed input) and, once the last write to the other side has reached the socket, that socket's output is
  * shut down, so the FIN follows every byte before it. The pair closes when both directions are done.
  *
- * <p>Backpressure: a side stops being read while the other side has more than {@link #HIGH_WATER} bytes
- * queued, and is read again when that falls to {@link #LOW_WATER}.
+ * <p>Backpressure: a side stops being read (its {@link ReadThrottle}) while the other side has more than
+ * {@link #HIGH_WATER} bytes queued, and is read again when that falls to {@link #LOW_WATER}; a bandwidth cap
+ * holds the same throttle.
  */
 final class ProxyConnection {
     static final AttributeKey PAIR = new AttributeKey(ProxyConnection.class, "pair");
     static final AttributeKey FUTURE = new AttributeKey(ProxyConnection.class, "future");
+    /** On a backend session: the throttle on its reads. */
+    static final AttributeKey READS = new AttributeKey(ProxyConnection.class, "reads");
     static final int HIGH_WATER = 256 * 1024;
     static final int LOW_WATER = HIGH_WATER / 2;
     static final int PENDING_LIMIT = 64 * 1024;
@@ -58,16 +62,21 @@ final class ProxyConnection {
     private volatile boolean clientEof;
     private volatile WriteFuture lastToBackend;
     private volatile WriteFuture lastToClient;
-    private final AtomicBoolean clientPaused = new AtomicBoolean();
-    private final AtomicBoolean backendPaused = new AtomicBoolean();
+    /** The client's reads; a backend's are its session's {@link #READS}. */
+    private final ReadThrottle clientReads;
     private final AtomicInteger outputsShut = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     ProxyConnection(ProxyServer server, IoSession client, ProxiedApp app) {
         this.server = server;
         this.client = client;
+        this.clientReads = new ReadThrottle(client, HIGH_WATER, LOW_WATER);
         this.app = app;
         this.plan = app.plan();
+    }
+
+    private static ReadThrottle reads(IoSession backendSession) {
+        return (ReadThrottle) backendSession.getAttribute(READS);
     }
 
     static ProxyConnection of(IoSession session) {
@@ -94,6 +103,7 @@ final class ProxyConnection {
             // the backend's sessionOpened waits for this lock, so it always finds `connecting` set
             ConnectFuture f = server.connector().connect(address, (s, fut) -> {
                 s.setAttribute(PAIR, this);
+                s.setAttribute(READS, new ReadThrottle(s, HIGH_WATER, LOW_WATER));
                 s.setAttribute(FUTURE, fut);
                 s.setAttribute(ProxyProcessors.SAME_AS, client);
             });
@@ -149,8 +159,8 @@ final class ProxyConnection {
         backend = session; // after the pending bytes: the client thread writes directly from now on
         if (clientEof) {
             shutdownOutputAfter(session, lastToBackend);
-        } else if (clientPaused.get()) {
-            resume(client, clientPaused);
+        } else {
+            clientReads.resume();
         }
     }
 
@@ -169,11 +179,7 @@ final class ProxyConnection {
                     pending.add(buf);
                     pendingBytes += buf.remaining();
                     if (pendingBytes > PENDING_LIMIT) {
-                        synchronized (clientPaused) {
-                            if (clientPaused.compareAndSet(false, true)) {
-                                client.suspendRead();
-                            }
-                        }
+                        clientReads.pause();
                     }
                     return;
                 }
@@ -181,59 +187,35 @@ final class ProxyConnection {
         }
         target.bytesIn(buf.remaining());
         lastToBackend = b.write(buf);
-        if (b.getScheduledWriteBytes() > HIGH_WATER) {
-            pause(client, clientPaused, b);
-        }
+        IoSession to = b;
+        clientReads.queued(to::getScheduledWriteBytes);
     }
 
     void fromBackend(IoBuffer buf) {
         target.bytesOut(buf.remaining());
         lastToClient = client.write(buf);
-        if (client.getScheduledWriteBytes() > HIGH_WATER) {
-            pause(backend, backendPaused, client);
-        }
+        reads(backend).queued(client::getScheduledWriteBytes);
     }
 
     /** The client took bytes: read the backend again if it was paused and the queue is short now. */
     void clientDrained() {
-        if (backendPaused.get() && client.getScheduledWriteBytes() <= LOW_WATER) {
-            resume(backend, backendPaused);
+        IoSession b = backend;
+        if (b != null) {
+            reads(b).drained(client.getScheduledWriteBytes());
         }
     }
 
     void backendDrained() {
         IoSession b = backend;
-        if (clientPaused.get() && b != null && b.getScheduledWriteBytes() <= LOW_WATER) {
-            resume(client, clientPaused);
-        }
-    }
-
-    private static void pause(IoSession reader, AtomicBoolean paused, IoSession writer) {
-        // the flag and the session's read state change together: a resume from the other side's thread
-        // must not slip in between them
-        synchronized (paused) {
-            if (paused.compareAndSet(false, true)) {
-                reader.suspendRead();
-            }
-        }
-        // the writer may have drained between the check and the suspend
-        if (writer.getScheduledWriteBytes() <= LOW_WATER) {
-            resume(reader, paused);
-        }
-    }
-
-    private static void resume(IoSession reader, AtomicBoolean paused) {
-        synchronized (paused) {
-            if (paused.compareAndSet(true, false)) {
-                reader.resumeRead(); // applied by the reader's own I/O thread (ProxyProcessors)
-            }
+        if (b != null) {
+            clientReads.drained(b.getScheduledWriteBytes());
         }
     }
 
     // ---- half-close
 
     void clientInputClosed() {
-        client.suspendRead();
+        clientReads.stop();
         IoSession b;
         synchronized (this) {
             clientEof = true;
@@ -246,7 +228,7 @@ final class ProxyConnection {
 
     void backendInputClosed() {
         IoSession b = backend;
-        b.suspendRead();
+        reads(b).stop();
         shutdownOutputAfter(client, lastToClient);
     }
 

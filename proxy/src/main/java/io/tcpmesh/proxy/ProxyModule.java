@@ -2,13 +2,13 @@ package io.tcpmesh.proxy;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
-import com.google.inject.Singleton;
 import io.tcpmesh.coordination.ServiceRegistry;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.bootstrap.ServiceOptions;
 import io.tcpmesh.coordination.bootstrap.TcpService;
 import io.tcpmesh.proxy.config.ProxyConfig;
 import io.tcpmesh.proxy.routing.Discovery;
+import jakarta.inject.Singleton;
 import org.apache.curator.framework.CuratorFramework;
 
 /** Wires the proxy: its settings, the configuration read at start, discovery and the server. */

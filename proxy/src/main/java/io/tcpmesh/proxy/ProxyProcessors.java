@@ -1,5 +1,6 @@
 package io.tcpmesh.proxy;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.server.OneReadProcessor;
 import org.apache.mina.core.service.IoProcessor;
 import org.apache.mina.core.session.AttributeKey;
@@ -14,14 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The I/O processors shared by the proxy's acceptor and connector: like MINA's SimpleIoProcessorPool, with
- * one difference that a proxy needs. MINA applies {@code suspendRead()}/{@code resumeRead()} at once on the
- * calling thread, changing the selection key's interest set with a read-modify-write that races with the
- * owning I/O thread's own changes (and does not wake its selector). A proxy resumes one side from the other
- * side's thread, so here every traffic-control change is queued to the session's own processor, which
- * applies it on its thread, from the session's current flags, and is woken to do so.
- *
- * <p>And a backend session goes to its client's processor ({@link #SAME_AS}): both sides of a connection
- * are then served by one thread, so forwarding a message wakes no other thread.
+ * one difference that a proxy needs: a backend session goes to its client's processor ({@link #SAME_AS}).
+ * Both sides of a connection are then served by one thread, so forwarding a message wakes no other thread.
+ * A read suspension or resumption from another thread is applied on the session's own thread by
+ * {@link OneReadProcessor}.
  */
 final class ProxyProcessors implements IoProcessor<NioSession> {
     private static final AttributeKey PROCESSOR = new AttributeKey(ProxyProcessors.class, "processor");
@@ -35,12 +32,7 @@ final class ProxyProcessors implements IoProcessor<NioSession> {
     private volatile boolean disposed;
 
     ProxyProcessors(int size) {
-        AtomicInteger n = new AtomicInteger();
-        this.threads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "proxy-io-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = Executors.newCachedThreadPool(DaemonThreads.numbered("proxy-io"));
         this.pool = new NioProcessor[size];
         for (int i = 0; i < size; i++) {
             pool[i] = new OneReadProcessor(threads);
@@ -78,7 +70,7 @@ final class ProxyProcessors implements IoProcessor<NioSession> {
 
     @Override
     public void updateTrafficControl(NioSession session) {
-        processor(session).updateTrafficMask(session);
+        processor(session).updateTrafficControl(session); // applied on the session's own thread (OneReadProcessor)
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.tcpmesh.proxy;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.bootstrap.ServiceOptions;
 import io.tcpmesh.coordination.bootstrap.TcpService;
@@ -88,11 +89,7 @@ public final class ProxyServer implements TcpService {
         connector.setHandler(new ProxyBackendHandler(this));
         connector.getSessionConfig().setTcpNoDelay(true);
         connector.setConnectTimeoutMillis(60_000); // each attempt has its own, shorter, timer
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "proxy-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("proxy-timer"));
         this.health = new HealthChecker(() -> apps.values(), node.name());
         this.admin = new AdminServer(this, settings.adminAddress());
         this.reloader = new ConfigReloader(this, settings, client);

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.tcpmesh.coordination.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,11 +50,7 @@ public final class AdminEndpoint implements AutoCloseable {
             throw (BindException) new BindException("admin port: cannot bind " + address.getAddress().getHostAddress()
                     + ":" + address.getPort() + ": " + e.getMessage()).initCause(e);
         }
-        executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "admin-http");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Executors.newFixedThreadPool(2, DaemonThreads.named("admin-http"));
         http.setExecutor(executor);
         http.createContext("/health", this::health);
         http.createContext("/metrics", this::metrics);

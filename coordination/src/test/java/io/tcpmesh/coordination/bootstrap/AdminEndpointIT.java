@@ -2,7 +2,6 @@ package io.tcpmesh.coordination.bootstrap;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
-import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
 import io.tcpmesh.coordination.Instance;
@@ -15,6 +14,7 @@ import io.tcpmesh.coordination.server.MinaTcpServer;
 import io.tcpmesh.coordination.testing.Http;
 import io.tcpmesh.coordination.testing.TestZooKeeper;
 import io.tcpmesh.coordination.testing.Timing;
+import jakarta.inject.Singleton;
 import org.apache.mina.core.service.IoHandlerAdapter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

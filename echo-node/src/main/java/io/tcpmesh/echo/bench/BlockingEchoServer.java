@@ -1,5 +1,6 @@
 package io.tcpmesh.echo.bench;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.VersionProvider;
 import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
 import picocli.CommandLine.Command;
@@ -27,9 +28,7 @@ public final class BlockingEchoServer implements Callable<Integer> {
             while (true) {
                 Socket socket = server.accept();
                 socket.setTcpNoDelay(true);
-                Thread t = new Thread(() -> echo(socket), "echo-" + socket.getPort());
-                t.setDaemon(true);
-                t.start();
+                DaemonThreads.start("echo-" + socket.getPort(), () -> echo(socket));
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.tcpmesh.echo.client;
 
 import io.tcpmesh.coordination.Backoff;
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.tls.TlsClient;
 
 import java.io.BufferedReader;
@@ -144,9 +145,7 @@ public final class EchoClient implements AutoCloseable {
         err.flush();
         everConnected = true;
         Socket opened = s;
-        Thread receiver = new Thread(() -> receive(opened, address), "echo-client-receiver");
-        receiver.setDaemon(true);
-        receiver.start();
+        DaemonThreads.start("echo-client-receiver", () -> receive(opened, address));
     }
 
     private void receive(Socket s, InetSocketAddress address) {

@@ -3,6 +3,7 @@ package io.tcpmesh.proxy.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.proxy.ProxyServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,11 +51,7 @@ public final class AdminServer implements AutoCloseable {
             throw (BindException) new BindException("admin port: cannot bind " + address.getAddress().getHostAddress()
                     + ":" + address.getPort() + ": " + e.getMessage()).initCause(e);
         }
-        executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "proxy-admin");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Executors.newFixedThreadPool(2, DaemonThreads.named("proxy-admin"));
         http.setExecutor(executor);
         http.createContext("/health", this::health);
         http.createContext("/metrics", this::metrics);

@@ -1,5 +1,6 @@
 package io.tcpmesh.proxy.admin;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.Instance;
 import io.tcpmesh.coordination.ServiceWatch;
 import io.tcpmesh.proxy.routing.AppStats;
@@ -43,9 +44,9 @@ final class ClusterView implements AutoCloseable {
     private final Supplier<List<AppStats>> proxyStats;
     private final Supplier<String> proxyName;
     private final Set<String> services = new TreeSet<>(KNOWN);
-    private final ExecutorService httpThreads = Executors.newFixedThreadPool(2, r -> daemon(r, "cluster-health"));
+    private final ExecutorService httpThreads = Executors.newFixedThreadPool(2, DaemonThreads.named("cluster-health"));
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HEALTH_TIMEOUT).executor(httpThreads).build();
-    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cluster-view"));
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("cluster-view"));
     private volatile ClusterSnapshot snapshot;
 
     ClusterView(Discovery discovery, Supplier<List<AppStats>> proxyStats, Supplier<String> proxyName) {
@@ -179,11 +180,5 @@ final class ClusterView implements AutoCloseable {
     public void close() {
         refresher.shutdownNow();
         httpThreads.shutdownNow();
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }

@@ -1,5 +1,6 @@
 package io.tcpmesh.proxy.admin;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.proxy.routing.AppStats;
 import io.tcpmesh.proxy.routing.TargetStats;
 
@@ -31,11 +32,7 @@ final class StatsRates implements AutoCloseable {
 
     private final Supplier<List<AppStats>> stats;
     private final Deque<Totals> window = new ArrayDeque<>();
-    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "stats-rates");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("stats-rates"));
     private volatile Map<String, Rate> rates = Map.of();
 
     StatsRates(Supplier<List<AppStats>> stats) {

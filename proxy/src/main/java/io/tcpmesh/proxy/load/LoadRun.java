@@ -1,5 +1,7 @@
 package io.tcpmesh.proxy.load;
 
+import io.tcpmesh.coordination.DaemonThreads;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -63,7 +65,7 @@ public final class LoadRun {
         List<Thread> threadsStarted = new ArrayList<>();
         for (int w = 0; w < workers.size(); w++) {
             LoadWorker worker = workers.get(w);
-            Thread t = new Thread(() -> {
+            Thread t = DaemonThreads.thread("load-" + w, () -> {
                 try {
                     worker.run();
                 } catch (RuntimeException | Error e) {
@@ -71,8 +73,7 @@ public final class LoadRun {
                 } finally {
                     done.countDown();
                 }
-            }, "load-" + w);
-            t.setDaemon(true);
+            });
             threadsStarted.add(t);
             t.start();
         }

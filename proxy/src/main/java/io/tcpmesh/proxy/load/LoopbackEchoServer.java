@@ -1,5 +1,7 @@
 package io.tcpmesh.proxy.load;
 
+import io.tcpmesh.coordination.DaemonThreads;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,8 +27,7 @@ final class LoopbackEchoServer implements AutoCloseable {
         server.configureBlocking(false);
         selector = Selector.open();
         server.register(selector, SelectionKey.OP_ACCEPT);
-        thread = new Thread(this::loop, "self-test-echo");
-        thread.setDaemon(true);
+        thread = DaemonThreads.thread("self-test-echo", this::loop);
     }
 
     static LoopbackEchoServer start() throws IOException {

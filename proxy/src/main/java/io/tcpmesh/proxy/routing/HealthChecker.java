@@ -1,5 +1,6 @@
 package io.tcpmesh.proxy.routing;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +29,8 @@ import java.util.function.Supplier;
  * every 30 s.
  */
 public final class HealthChecker implements AutoCloseable {
-    static final long FIRST_BACKOFF_MILLIS = 1000;
-    static final long MAX_BACKOFF_MILLIS = 30_000;
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final long RESOLVE_EVERY_MILLIS = 30_000;
     private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
 
@@ -43,8 +44,8 @@ public final class HealthChecker implements AutoCloseable {
     public HealthChecker(Supplier<Collection<ProxiedApp>> apps, String logName) {
         this.apps = apps;
         this.logName = logName;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "proxy-health"));
-        this.checks = Executors.newFixedThreadPool(4, r -> daemon(r, "proxy-check"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("proxy-health"));
+        this.checks = Executors.newFixedThreadPool(4, DaemonThreads.named("proxy-check"));
     }
 
     public HealthChecker start() {
@@ -138,12 +139,6 @@ public final class HealthChecker implements AutoCloseable {
             t.checkFailed(DownReason.of(e, Duration.ofMillis(Math.min(timeout.toMillis(), 5000))), System.currentTimeMillis());
             log.debug("[{}] target {} still down: {}", logName, t, e.toString());
         }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.tcpmesh.proxy.routing;
 
+import io.tcpmesh.coordination.Backoff;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,7 +25,8 @@ public final class Target {
     private volatile String reason = "";
     private volatile long lastChange = System.currentTimeMillis();
     private volatile long nextCheckAt;
-    private volatile long backoffMillis;
+    /** When the next active check of a down target comes: from 1 s, doubling to 30 s. Guarded by this. */
+    private final Backoff checks = new Backoff(HealthChecker.FIRST_BACKOFF, HealthChecker.MAX_BACKOFF);
     private volatile boolean resolutionTried;
 
     final AtomicInteger active = new AtomicInteger();
@@ -96,16 +99,15 @@ public final class Target {
         if (state != State.DOWN) {
             state = State.DOWN;
             lastChange = now;
-            backoffMillis = HealthChecker.FIRST_BACKOFF_MILLIS;
-            nextCheckAt = now + backoffMillis;
+            checks.reset();
+            nextCheckAt = now + checks.next().toMillis();
         }
         reason = why;
     }
 
     synchronized void checkFailed(String why, long now) {
         reason = why;
-        backoffMillis = Math.min(backoffMillis * 2, HealthChecker.MAX_BACKOFF_MILLIS);
-        nextCheckAt = now + backoffMillis;
+        nextCheckAt = now + checks.next().toMillis();
     }
 
     synchronized void markUp(long now) {

@@ -1,5 +1,7 @@
 package io.tcpmesh.proxy.load;
 
+import io.tcpmesh.coordination.DaemonThreads;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,11 +25,7 @@ final class CountingServer implements AutoCloseable {
     final AtomicLong connections = new AtomicLong();
     private final Kind kind;
     private final ServerSocket server;
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "test-server");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("test-server"));
 
     private CountingServer(Kind kind) throws IOException {
         this.kind = kind;

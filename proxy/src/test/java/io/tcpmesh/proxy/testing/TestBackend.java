@@ -1,5 +1,7 @@
 package io.tcpmesh.proxy.testing;
 
+import io.tcpmesh.coordination.DaemonThreads;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,9 +43,7 @@ public final class TestBackend implements AutoCloseable {
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-        Thread t = new Thread(this::acceptLoop, "backend-" + mode + "-" + port());
-        t.setDaemon(true);
-        t.start();
+        DaemonThreads.start("backend-" + mode + "-" + port(), this::acceptLoop);
     }
 
     public TestBackend floodBytes(long n) {
@@ -75,9 +75,7 @@ public final class TestBackend implements AutoCloseable {
                 Socket s = server.accept();
                 accepted.incrementAndGet();
                 open.add(s);
-                Thread t = new Thread(() -> serve(s), "backend-conn");
-                t.setDaemon(true);
-                t.start();
+                DaemonThreads.start("backend-conn", () -> serve(s));
             } catch (IOException e) {
                 return;
             }

@@ -1,5 +1,6 @@
 package io.tcpmesh.storage.agent;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.bootstrap.Sizes;
 import io.tcpmesh.storage.protocol.Message;
 import org.HdrHistogram.Histogram;
@@ -160,7 +161,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private Thread every(long periodMs, Runnable task, String name) {
-        Thread t = new Thread(() -> {
+        Thread t = DaemonThreads.thread(name, () -> {
             try {
                 while (!periodicStop.await(periodMs, TimeUnit.MILLISECONDS)) {
                     task.run();
@@ -168,8 +169,7 @@ public final class Agent implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, name);
-        t.setDaemon(true);
+        });
         periodic.add(t);
         t.start();
         return t;

@@ -1,5 +1,7 @@
 package io.tcpmesh.storage.agent;
 
+import io.tcpmesh.coordination.Backoff;
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.storage.protocol.AuthToken;
 import io.tcpmesh.storage.protocol.FrameException;
 import io.tcpmesh.storage.protocol.FrameStreams;
@@ -28,8 +30,8 @@ import java.util.concurrent.TimeUnit;
 final class CollectorLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CollectorLink.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    private static final long MIN_BACKOFF_MS = 50;
-    private static final long MAX_BACKOFF_MS = 1000;
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(50);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
 
     private final AgentConfig config;
     private final CollectorLocator locator;
@@ -54,8 +56,7 @@ final class CollectorLink implements AutoCloseable {
         this.locator = locator;
         this.outbox = outbox;
         this.run = config.run();
-        this.thread = new Thread(this::loop, "link");
-        thread.setDaemon(true);
+        this.thread = DaemonThreads.thread("link", this::loop);
     }
 
     CollectorLink start() {
@@ -82,17 +83,19 @@ final class CollectorLink implements AutoCloseable {
     }
 
     private void loop() {
-        long backoff = MIN_BACKOFF_MS;
+        Backoff backoff = new Backoff(MIN_BACKOFF, MAX_BACKOFF);
+        long wait = backoff.next().toMillis();
         while (closing.getCount() > 0) {
             InetSocketAddress target = locator.next();
             if (target != null) {
                 try {
                     session(target);
-                    backoff = MIN_BACKOFF_MS;
+                    backoff.reset();
+                    wait = backoff.next().toMillis();
                 } catch (IOException | FrameException e) {
                     if (closing.getCount() > 0) {
                         log.warn("[{}] collector {}: {}; {} message(s) kept, retrying in {} ms", config.id(), target, e.getMessage(),
-                                outbox.size(), backoff);
+                                outbox.size(), wait);
                         locator.failed(target);
                     }
                 } catch (InterruptedException e) {
@@ -103,13 +106,13 @@ final class CollectorLink implements AutoCloseable {
                 }
             }
             try {
-                if (closing.await(backoff, TimeUnit.MILLISECONDS)) {
+                if (closing.await(wait, TimeUnit.MILLISECONDS)) {
                     return;
                 }
             } catch (InterruptedException e) {
                 return;
             }
-            backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+            wait = backoff.next().toMillis();
         }
     }
 
@@ -141,9 +144,7 @@ final class CollectorLink implements AutoCloseable {
         outbox.rewind();
         log.info("[{}] connected to collector {} at {}, run {}; {} message(s) to (re)send", config.id(), welcome.collector(),
                 target, run, outbox.size());
-        Thread reader = new Thread(() -> read(in), "link-reader");
-        reader.setDaemon(true);
-        reader.start();
+        DaemonThreads.start("link-reader", () -> read(in));
         while (!broken && closing.getCount() > 0) {
             Message.Sequenced m = outbox.next(Duration.ofMillis(100));
             if (m != null) {

@@ -1,5 +1,6 @@
 package io.tcpmesh.storage.agent;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.storage.protocol.Message;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
@@ -47,9 +48,7 @@ final class Writer implements Runnable {
     }
 
     Thread start() {
-        thread = new Thread(this, name());
-        thread.setDaemon(true);
-        thread.start();
+        thread = DaemonThreads.start(name(), this);
         return thread;
     }
 

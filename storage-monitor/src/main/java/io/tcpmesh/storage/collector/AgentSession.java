@@ -6,7 +6,7 @@ package io.tcpmesh.storage.collector;
  */
 final class AgentSession {
     final Connection connection;
-    final ReadBacklog backlog = new ReadBacklog();
+    final ReadBacklog backlog;
     String agent;
     String run;
     String host;
@@ -22,6 +22,7 @@ final class AgentSession {
 
     AgentSession(Connection connection) {
         this.connection = connection;
+        this.backlog = new ReadBacklog(connection);
     }
 
     /** Whether a HELLO comes from the process that speaks on this connection. */

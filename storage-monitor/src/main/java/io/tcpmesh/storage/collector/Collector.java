@@ -101,12 +101,12 @@ public final class Collector implements AutoCloseable {
         } else if (message instanceof Message.Stop) {
             session.stopArrived = true;
         }
-        session.backlog.queued(session.connection);
+        session.backlog.queued();
         thread.execute(() -> {
             try {
                 ifOpen(() -> handle(session, message, arrived));
             } finally {
-                session.backlog.handled(session.connection);
+                session.backlog.handled();
             }
         });
     }

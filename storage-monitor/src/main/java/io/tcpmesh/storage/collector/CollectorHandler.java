@@ -3,6 +3,7 @@ package io.tcpmesh.storage.collector;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.storage.protocol.Message;
 import org.apache.mina.core.service.IoHandlerAdapter;
+import org.apache.mina.core.session.AttributeKey;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.filter.codec.ProtocolDecoderException;
 import org.slf4j.Logger;
@@ -14,9 +15,9 @@ import java.io.IOException;
 final class CollectorHandler extends IoHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(CollectorHandler.class);
 
-    private static final String SESSION = CollectorHandler.class.getName() + ".session";
-    private static final String AUTHENTICATED = CollectorHandler.class.getName() + ".authenticated";
-    private static final String REFUSED = CollectorHandler.class.getName() + ".refused";
+    private static final AttributeKey SESSION = new AttributeKey(CollectorHandler.class, "session");
+    private static final AttributeKey AUTHENTICATED = new AttributeKey(CollectorHandler.class, "authenticated");
+    private static final AttributeKey REFUSED = new AttributeKey(CollectorHandler.class, "refused");
 
     private final Node node;
     private final Collector collector;

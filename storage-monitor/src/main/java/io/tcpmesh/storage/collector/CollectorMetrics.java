@@ -1,11 +1,11 @@
 package io.tcpmesh.storage.collector;
 
-import com.google.inject.Inject;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tcpmesh.coordination.admin.ConnectionMetrics;
 import io.tcpmesh.coordination.admin.MetricsSource;
+import jakarta.inject.Inject;
 
 /** The storage collector's /metrics: connections and bytes, runs, agents by state, messages stored and duplicated, protocol errors. */
 final class CollectorMetrics implements MetricsSource {

@@ -2,13 +2,13 @@ package io.tcpmesh.storage.collector;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
-import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import io.tcpmesh.coordination.admin.MetricsSource;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.bootstrap.ServiceOptions;
 import io.tcpmesh.coordination.bootstrap.TcpService;
 import io.tcpmesh.storage.protocol.AuthToken;
+import jakarta.inject.Singleton;
 
 import java.util.Optional;
 

@@ -1,5 +1,6 @@
 package io.tcpmesh.storage.collector;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +20,7 @@ final class DatabaseThread implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DatabaseThread.class);
 
     private final String node;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "storage-db");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("storage-db"));
 
     DatabaseThread(String node) {
         this.node = node;

@@ -1,5 +1,6 @@
 package io.tcpmesh.storage.it;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.testing.TestZooKeeper;
 import io.tcpmesh.coordination.testing.Timing;
 import io.tcpmesh.storage.agent.Agent;
@@ -117,7 +118,7 @@ class HostileClientsIT {
     private String trickle() throws Exception {
         try (Socket s = connect()) {
             byte[] bytes = hello("trickler");
-            Thread writer = new Thread(() -> {
+            Thread writer = DaemonThreads.thread("trickler", () -> {
                 try {
                     OutputStream out = s.getOutputStream();
                     for (byte b : bytes) {
@@ -128,8 +129,7 @@ class HostileClientsIT {
                 } catch (IOException | InterruptedException closed) {
                     // the collector closed it, as it should
                 }
-            }, "trickler");
-            writer.setDaemon(true);
+            });
             writer.start();
             return errorThenEnd(s);
         }

@@ -1,5 +1,6 @@
 package io.tcpmesh.proxy;
 
+import io.tcpmesh.proxy.config.AppConfig;
 import io.tcpmesh.proxy.routing.ProxiedApp;
 import io.tcpmesh.proxy.routing.Target;
 import org.apache.mina.core.buffer.IoBuffer;
@@ -34,6 +35,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Backpressure: a side stops being read while the other side has more than {@link #HIGH_WATER} bytes
  * queued, and is read again when that falls to {@link #LOW_WATER}.
+ *
+ * <p>First byte: with the app's {@code ResponseTimeout}, a target that has sent nothing back that long after
+ * the last progress of the request (a client byte read, or a write to the target completed) has failed. With
+ * {@code RetryOnNoResponse}, the client's bytes are kept (up to {@link #PENDING_LIMIT}) until the target's
+ * first byte; a target that closes, resets or times out before it gets the kept bytes replayed, half-close
+ * included, to the next target of the plan. While bytes are kept, the client's bytes go through the lock, so a
+ * switch of target cannot come between keeping a buffer and writing it.
  */
 final class ProxyConnection {
     static final AttributeKey PAIR = new AttributeKey(ProxyConnection.class, "pair");
@@ -46,8 +54,15 @@ final class ProxyConnection {
     private final ProxyServer server;
     private final IoSession client;
     private final ProxiedApp app;
+    private final AppConfig config;
     private final List<Target> plan;
+    private final long responseTimeoutNanos;
     private int attempt;
+    private ReplayBuffer replay;
+    private volatile boolean keeping;
+    private volatile boolean responded;
+    private volatile long lastProgress = System.nanoTime();
+    private final AtomicBoolean responseCheckArmed = new AtomicBoolean();
     private ArrayDeque<IoBuffer> pending = new ArrayDeque<>();
     private int pendingBytes;
     private ConnectFuture connecting;
@@ -66,7 +81,13 @@ final class ProxyConnection {
         this.server = server;
         this.client = client;
         this.app = app;
+        this.config = app.config();
         this.plan = app.plan();
+        this.responseTimeoutNanos = config.responseTimeout().toNanos();
+        if (config.retryOnNoResponse()) {
+            replay = new ReplayBuffer(PENDING_LIMIT);
+            keeping = true;
+        }
     }
 
     static ProxyConnection of(IoSession session) {
@@ -100,7 +121,7 @@ final class ProxyConnection {
             connectingTarget = t;
             ScheduledFuture<?> timeout = server.timer().schedule(() -> {
                 f.cancel();
-            }, app.config().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }, config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
             f.addListener(done -> connectDone((ConnectFuture) done, t, timeout));
             return;
         }
@@ -122,7 +143,7 @@ final class ProxyConnection {
                 return; // the client left while connecting: not the target's fault
             }
         }
-        String why = f.isCanceled() ? "connect timeout after " + app.config().connectTimeout().toMillis() + " ms"
+        String why = f.isCanceled() ? "connect timeout after " + config.connectTimeout().toMillis() + " ms"
                 : String.valueOf(f.getException());
         t.connectFailed();
         t.markDown(why, System.currentTimeMillis());
@@ -140,11 +161,14 @@ final class ProxyConnection {
         Target t = connectingTarget;
         t.connected();
         target = t;
+        lastProgress = System.nanoTime();
         for (IoBuffer buf = pending.poll(); buf != null; buf = pending.poll()) {
             t.bytesIn(buf.remaining());
             lastToBackend = session.write(buf);
+            armResponseCheck();
         }
         pending = null;
+        pendingBytes = 0;
         backend = session; // after the pending bytes: the client thread writes directly from now on
         if (clientEof) {
             shutdownOutputAfter(session, lastToBackend);
@@ -160,11 +184,17 @@ final class ProxyConnection {
     // ---- forwarding
 
     void fromClient(IoBuffer buf) {
+        lastProgress = System.nanoTime();
         IoSession b = backend;
-        if (b == null) {
+        if (b == null || keeping) {
             synchronized (this) {
+                if (keeping && !replay.keep(buf)) {
+                    stopKeeping();
+                }
                 b = backend;
-                if (b == null) {
+                if (b != null) {
+                    writeToBackend(b, buf);
+                } else {
                     pending.add(buf);
                     pendingBytes += buf.remaining();
                     if (pendingBytes > PENDING_LIMIT) {
@@ -177,15 +207,29 @@ final class ProxyConnection {
                     return;
                 }
             }
+        } else {
+            writeToBackend(b, buf);
         }
-        target.bytesIn(buf.remaining());
-        lastToBackend = b.write(buf);
         if (b.getScheduledWriteBytes() > HIGH_WATER) {
             pause(client, clientPaused, b);
         }
     }
 
-    void fromBackend(IoBuffer buf) {
+    private void writeToBackend(IoSession b, IoBuffer buf) {
+        target.bytesIn(buf.remaining());
+        lastToBackend = b.write(buf);
+        armResponseCheck();
+    }
+
+    private void stopKeeping() {
+        keeping = false;
+        replay = null;
+    }
+
+    void fromBackend(IoSession session, IoBuffer buf) {
+        if (!responded && !firstResponse(session)) {
+            return; // a target this connection has already left
+        }
         target.bytesOut(buf.remaining());
         lastToClient = client.write(buf);
         if (client.getScheduledWriteBytes() > HIGH_WATER) {
@@ -200,7 +244,18 @@ final class ProxyConnection {
         }
     }
 
+    /** The target's first byte: from now on a failure is the client's to see. */
+    private synchronized boolean firstResponse(IoSession session) {
+        if (session != backend) {
+            return false;
+        }
+        responded = true;
+        stopKeeping();
+        return true;
+    }
+
     void backendDrained() {
+        lastProgress = System.nanoTime(); // the target is taking the request
         IoSession b = backend;
         if (clientPaused.get() && b != null && b.getScheduledWriteBytes() <= LOW_WATER) {
             resume(client, clientPaused);
@@ -229,6 +284,93 @@ final class ProxyConnection {
         }
     }
 
+    // ---- first-byte deadline and replay
+
+    private void armResponseCheck() {
+        if (responseTimeoutNanos > 0 && !responded && responseCheckArmed.compareAndSet(false, true)) {
+            scheduleResponseCheck(responseTimeoutNanos);
+        }
+    }
+
+    private void scheduleResponseCheck(long delayNanos) {
+        server.timer().schedule(this::checkResponse, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** On the timer: one check per connection, rescheduled until the target answers or the deadline passes. */
+    private void checkResponse() {
+        if (closed.get() || responded) {
+            return;
+        }
+        long quiet = System.nanoTime() - lastProgress;
+        IoSession b;
+        Target t;
+        synchronized (this) {
+            b = backend;
+            t = target;
+        }
+        if (b == null || quiet < responseTimeoutNanos) {
+            scheduleResponseCheck(b == null ? responseTimeoutNanos : responseTimeoutNanos - quiet);
+            return;
+        }
+        String why = "no response within " + config.responseTimeout().toMillis() + " ms";
+        t.markDown(why, System.currentTimeMillis());
+        if (!retryFrom(b, t, why)) {
+            app.failed();
+            log.warn("[{}] {} session {} from {}: target {} failed ({}); closing the client", server.name(), app.name(),
+                    client.getId(), client.getRemoteAddress(), t, why);
+            client.closeNow();
+            b.closeNow();
+        }
+    }
+
+    /** The target reset the connection: out of rotation when it had not answered yet. */
+    void backendFailed(IoSession session, Throwable cause) {
+        Target t = target;
+        if (!responded && session == backend && t != null && cause instanceof IOException) {
+            t.markDown("reset before answering: " + cause.getMessage(), System.currentTimeMillis());
+        }
+    }
+
+    /** The target's connection closed; the pair ends unless the client's bytes can go to the next target. */
+    void backendClosed(IoSession session) {
+        if (!retryFrom(session, target, "closed before answering")) {
+            close("target closed");
+        }
+    }
+
+    /**
+     * Leaves the target and replays the kept bytes to the next one, when nothing came back from it and every
+     * byte the client sent is kept. True when the connection no longer uses {@code b} (left now, or before);
+     * false, with nothing changed, when the failure is the client's to see.
+     */
+    private boolean retryFrom(IoSession b, Target t, String why) {
+        int bytes;
+        synchronized (this) {
+            if (closed.get()) {
+                return false;
+            }
+            if (b != backend) {
+                return true;
+            }
+            if (!keeping || responded) {
+                return false;
+            }
+            backend = null;
+            target = null;
+            lastToBackend = null;
+            outputsShut.set(0);
+            pending = new ArrayDeque<>(replay.replay());
+            bytes = replay.bytes();
+            pendingBytes = bytes;
+            t.disconnected();
+        }
+        log.info("[{}] {} session {}: target {} {}; replaying {} byte(s){} to the next target", server.name(), app.name(),
+                client.getId(), t, why, bytes, clientEof ? " and the half-close" : "");
+        b.closeNow();
+        connectNext();
+        return true;
+    }
+
     // ---- half-close
 
     void clientInputClosed() {
@@ -243,9 +385,11 @@ final class ProxyConnection {
         }
     }
 
-    void backendInputClosed() {
-        IoSession b = backend;
+    void backendInputClosed(IoSession b) {
         b.suspendRead();
+        if (retryFrom(b, target, "closed before answering")) {
+            return;
+        }
         shutdownOutputAfter(client, lastToClient);
     }
 
@@ -258,6 +402,9 @@ final class ProxyConnection {
     }
 
     private void shutdownOutput(IoSession session) {
+        if (session != client && session != backend) {
+            return; // a target this connection has left for another
+        }
         try {
             // MINA has no half-close: shut the socket's output under it, once its queue has been written
             ((SocketChannel) ((NioSession) session).getChannel()).shutdownOutput();
@@ -274,7 +421,7 @@ final class ProxyConnection {
 
     void idle() {
         log.info("[{}] {} session {} from {} closed: idle for {} s", server.name(), app.name(), client.getId(),
-                client.getRemoteAddress(), app.config().idleTimeout().toSeconds());
+                client.getRemoteAddress(), config.idleTimeout().toSeconds());
         client.closeNow();
         IoSession b = backend;
         if (b != null) {

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
@@ -49,11 +50,14 @@ final class ProxyConnection {
     static final int HIGH_WATER = 256 * 1024;
     static final int LOW_WATER = HIGH_WATER / 2;
     static final int PENDING_LIMIT = 64 * 1024;
+    /** How long the side left behind may take to write what is queued for it before it is closed anyway. */
+    static final long DRAIN_BOUND_MILLIS = 1000;
     private static final Logger log = LoggerFactory.getLogger(ProxyConnection.class);
 
     private final ProxyServer server;
     private final IoSession client;
     private final ProxiedApp app;
+    private final InetAddress source;
     private final AppConfig config;
     private final List<Target> plan;
     private final long responseTimeoutNanos;
@@ -74,16 +78,24 @@ final class ProxyConnection {
     private volatile WriteFuture lastToClient;
     private final AtomicBoolean clientPaused = new AtomicBoolean();
     private final AtomicBoolean backendPaused = new AtomicBoolean();
+    private final TokenBucket upRate;
+    private final TokenBucket downRate;
+    private final AtomicBoolean clientHeld = new AtomicBoolean();
+    private final AtomicBoolean backendHeld = new AtomicBoolean();
     private final AtomicInteger outputsShut = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    ProxyConnection(ProxyServer server, IoSession client, ProxiedApp app) {
+    ProxyConnection(ProxyServer server, IoSession client, ProxiedApp app, InetAddress source) {
         this.server = server;
+        this.source = source;
         this.client = client;
         this.app = app;
         this.config = app.config();
         this.plan = app.plan();
         this.responseTimeoutNanos = config.responseTimeout().toNanos();
+        long rate = config.maxBandwidthPerConnection();
+        this.upRate = rate > 0 ? new TokenBucket(rate, System.nanoTime()) : null;
+        this.downRate = rate > 0 ? new TokenBucket(rate, System.nanoTime()) : null;
         if (config.retryOnNoResponse()) {
             replay = new ReplayBuffer(PENDING_LIMIT);
             keeping = true;
@@ -162,10 +174,15 @@ final class ProxyConnection {
         t.connected();
         target = t;
         lastProgress = System.nanoTime();
+        int sent = 0;
         for (IoBuffer buf = pending.poll(); buf != null; buf = pending.poll()) {
+            sent += buf.remaining();
             t.bytesIn(buf.remaining());
             lastToBackend = session.write(buf);
             armResponseCheck();
+        }
+        if (upRate != null && sent > 0) {
+            spend(upRate, sent, client, clientHeld, clientPaused);
         }
         pending = null;
         pendingBytes = 0;
@@ -215,10 +232,42 @@ final class ProxyConnection {
         }
     }
 
+    /** MaxBandwidthPerConnection: reads of a side that spent its tokens wait until they are paid back. */
+    private void spend(TokenBucket rate, int bytes, IoSession reader, AtomicBoolean held, AtomicBoolean paused) {
+        long wait = rate.take(bytes, System.nanoTime());
+        if (wait <= 0) {
+            return;
+        }
+        synchronized (paused) {
+            if (!held.compareAndSet(false, true)) {
+                return; // held already (a read came before the suspend took effect): the release re-checks the debt
+            }
+            reader.suspendRead();
+        }
+        server.timer().schedule(() -> release(rate, reader, held, paused), wait, TimeUnit.NANOSECONDS);
+    }
+
+    private void release(TokenBucket rate, IoSession reader, AtomicBoolean held, AtomicBoolean paused) {
+        long wait = rate.take(0, System.nanoTime());
+        if (wait > 0) {
+            server.timer().schedule(() -> release(rate, reader, held, paused), wait, TimeUnit.NANOSECONDS);
+            return;
+        }
+        synchronized (paused) {
+            if (held.compareAndSet(true, false) && !paused.get()) {
+                reader.resumeRead();
+            }
+        }
+    }
+
     private void writeToBackend(IoSession b, IoBuffer buf) {
-        target.bytesIn(buf.remaining());
+        int n = buf.remaining();
+        target.bytesIn(n);
         lastToBackend = b.write(buf);
         armResponseCheck();
+        if (upRate != null) {
+            spend(upRate, n, client, clientHeld, clientPaused);
+        }
     }
 
     private void stopKeeping() {
@@ -230,8 +279,12 @@ final class ProxyConnection {
         if (!responded && !firstResponse(session)) {
             return; // a target this connection has already left
         }
-        target.bytesOut(buf.remaining());
+        int n = buf.remaining();
+        target.bytesOut(n);
         lastToClient = client.write(buf);
+        if (downRate != null) {
+            spend(downRate, n, backend, backendHeld, backendPaused);
+        }
         if (client.getScheduledWriteBytes() > HIGH_WATER) {
             pause(backend, backendPaused, client);
         }
@@ -262,7 +315,7 @@ final class ProxyConnection {
         }
     }
 
-    private static void pause(IoSession reader, AtomicBoolean paused, IoSession writer) {
+    private void pause(IoSession reader, AtomicBoolean paused, IoSession writer) {
         // the flag and the session's read state change together: a resume from the other side's thread
         // must not slip in between them
         synchronized (paused) {
@@ -276,9 +329,10 @@ final class ProxyConnection {
         }
     }
 
-    private static void resume(IoSession reader, AtomicBoolean paused) {
+    private void resume(IoSession reader, AtomicBoolean paused) {
+        AtomicBoolean held = paused == clientPaused ? clientHeld : backendHeld;
         synchronized (paused) {
-            if (paused.compareAndSet(true, false)) {
+            if (paused.compareAndSet(true, false) && !held.get()) {
                 reader.resumeRead(); // applied by the reader's own I/O thread (ProxyProcessors)
             }
         }
@@ -429,6 +483,24 @@ final class ProxyConnection {
         }
     }
 
+    /**
+     * Closes the session once its queue is written, or after {@link #DRAIN_BOUND_MILLIS} if its peer does not
+     * take it: a side left behind that cannot drain (its peer reads nothing, its own reads paused) must not
+     * hold the connection and its queued bytes until the idle timeout.
+     */
+    private void closeAfterDrain(IoSession s) {
+        s.closeOnFlush();
+        if (s.getScheduledWriteBytes() > 0 || s.getScheduledWriteMessages() > 0) {
+            server.timer().schedule(() -> {
+                if (!s.getCloseFuture().isClosed()) {
+                    log.debug("[{}] {} session {}: closed, {} byte(s) not taken within {} ms", server.name(), app.name(),
+                            s.getId(), s.getScheduledWriteBytes(), DRAIN_BOUND_MILLIS);
+                    s.closeNow();
+                }
+            }, DRAIN_BOUND_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
     /** Either session closed (or both directions are done): close the other after its queue, release counters. */
     void close(String why) {
         if (!closed.compareAndSet(false, true)) {
@@ -444,12 +516,13 @@ final class ProxyConnection {
         if (b == null && c != null) {
             c.cancel();
         }
-        client.closeOnFlush();
+        closeAfterDrain(client);
         if (b != null) {
-            b.closeOnFlush();
+            closeAfterDrain(b);
             target.disconnected();
         }
         app.released();
+        app.releaseSource(source);
         server.released();
     }
 }

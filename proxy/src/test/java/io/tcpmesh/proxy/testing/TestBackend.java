@@ -75,6 +75,11 @@ public final class TestBackend implements AutoCloseable {
         return accepted.get();
     }
 
+    /** Connections open now. */
+    public int openConnections() {
+        return open.size();
+    }
+
     /** Bytes written by FLOOD so far. */
     public long written() {
         return written.get();

@@ -26,7 +26,11 @@ class LingeringPairIT {
 
     @Test
     void clientThatSendsWithoutReadingThenLeavesFreesTheTargetAndItsQueue() throws Exception {
-        try (TestBackend echo = new TestBackend(TestBackend.Mode.ECHO)) {
+        pairIsFreedAfterTheClientLeaves(TestBackend.Mode.ECHO);
+    }
+
+    private void pairIsFreedAfterTheClientLeaves(TestBackend.Mode mode) throws Exception {
+        try (TestBackend echo = new TestBackend(mode)) {
             RunningService running = ProxyFixture.start(zk, ProxyFixture.write(dir, """
                     {"Apps": [{"Name": "echo", "Ports": [0], "Targets": ["%s"], "IdleTimeout": "5m"}]}""".formatted(echo.target())));
             ProxyServer proxy = ProxyFixture.server(running);
@@ -35,7 +39,7 @@ class LingeringPairIT {
                 byte[] block = new byte[64 * 1024];
                 try {
                     OutputStream out = client.getOutputStream();
-                    for (int i = 0; i < 256; i++) {
+                    for (int i = 0; i < 1024; i++) {
                         out.write(block); // blocks once every buffer on the way is full: nobody reads the echo
                     }
                 } catch (IOException closed) {
@@ -44,12 +48,16 @@ class LingeringPairIT {
             }, "client-writer");
             writer.setDaemon(true);
             writer.start();
-            Timing.await("bytes queued in the proxy", Duration.ofSeconds(20), () -> proxy.queuedBytes() > 256 * 1024);
+            // jammed both ways: the echo waits for the proxy to read it, the proxy waits for the client to read
+            Timing.await("both directions queued in the proxy", Duration.ofSeconds(20),
+                    () -> proxy.queuedBytes() > ProxyConnection.HIGH_WATER * 3 / 2);
 
             client.close();
+            long closedAt = System.nanoTime();
 
             Timing.await("the proxy's queues empty again", Duration.ofSeconds(10), () -> proxy.queuedBytes() == 0);
             Timing.await("the target's connection closed", Duration.ofSeconds(10), () -> echo.openConnections() == 0);
+            System.out.printf("%s: pair freed %d ms after the client left%n", mode, (System.nanoTime() - closedAt) / 1_000_000);
             assertThat(proxy.activeConnections()).isZero();
             writer.join(Timing.seconds(10).toMillis());
         }

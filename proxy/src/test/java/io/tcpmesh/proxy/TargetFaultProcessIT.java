@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tcpmesh.coordination.bootstrap.RunningService;
 import io.tcpmesh.coordination.testing.TestZooKeeper;
 import io.tcpmesh.coordination.testing.Timing;
-import io.tcpmesh.proxy.load.LoadMain;
+import io.tcpmesh.proxy.load.LoadCommand;
 import io.tcpmesh.proxy.testing.Md5Process;
 import io.tcpmesh.proxy.testing.ProxyFixture;
 import org.junit.jupiter.api.Test;
@@ -90,7 +90,7 @@ class TargetFaultProcessIT {
         Path json = dir.resolve("load-" + System.nanoTime() + ".json");
         return CompletableFuture.supplyAsync(() -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int code = LoadMain.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8),
+            int code = LoadCommand.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8),
                     "--mode", "md5", "-c", "8", "-d", duration, "--timeout", "30s", "--drain", "30s", "-q",
                     "--json", json.toString(), "127.0.0.1:" + port);
             try {

@@ -8,11 +8,11 @@ import java.nio.channels.SocketChannel;
 /** One connection slot of a worker; every method runs on the worker's thread. */
 abstract class LoadConnection {
     final LoadWorker worker;
-    final Target target;
+    final LoadTarget target;
     SocketChannel channel;
     SelectionKey key;
 
-    LoadConnection(LoadWorker worker, Target target) {
+    LoadConnection(LoadWorker worker, LoadTarget target) {
         this.worker = worker;
         this.target = target;
     }

@@ -3,7 +3,6 @@ package io.tcpmesh.proxy.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.tcpmesh.proxy.ProxyServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * The admin HTTP server (JDK's), on two threads of its own: {@code /health}, {@code /metrics} (Prometheus
@@ -26,19 +26,20 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ProxyServer proxy;
+    private final Supplier<ProxyStatus> status;
     private final InetSocketAddress address;
     private ProxyMetrics metrics;
     private HttpServer http;
     private ExecutorService executor;
 
-    public AdminServer(ProxyServer proxy, InetSocketAddress address) {
-        this.proxy = proxy;
+    /** Serves pages rendered from {@code status}, asked once per request (on the admin threads). */
+    public AdminServer(Supplier<ProxyStatus> status, InetSocketAddress address) {
+        this.status = status;
         this.address = address;
     }
 
     public InetSocketAddress start() throws IOException {
-        metrics = new ProxyMetrics(proxy);
+        metrics = new ProxyMetrics(status);
         try {
             http = HttpServer.create(address, 64);
         } catch (BindException e) {
@@ -59,7 +60,7 @@ public final class AdminServer implements AutoCloseable {
             if (q != null && q.contains("format=json")) {
                 send(ex, 200, "application/json", json());
             } else {
-                send(ex, 200, "text/html; charset=utf-8", StatsPage.render(proxy).getBytes(StandardCharsets.UTF_8));
+                send(ex, 200, "text/html; charset=utf-8", StatsPage.render(status.get()).getBytes(StandardCharsets.UTF_8));
             }
         });
         http.createContext("/", ex -> send(ex, 404, "text/plain", "try /stats, /stats.json, /metrics or /health\n".getBytes(StandardCharsets.UTF_8)));
@@ -68,7 +69,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void health(HttpExchange ex) throws IOException {
-        boolean ok = !proxy.isStopping();
+        boolean ok = !status.get().draining();
         send(ex, ok ? 200 : 503, "text/plain", (ok ? "ok\n" : "draining\n").getBytes(StandardCharsets.UTF_8));
     }
 
@@ -79,18 +80,19 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private byte[] json() throws IOException {
+        ProxyStatus s = status.get();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("node", proxy.node().name());
-        m.put("state", proxy.isStopping() ? "draining" : "running");
-        m.put("activeConnections", proxy.activeConnections());
-        m.put("maxConnections", proxy.config().maxConnections());
-        m.put("rejectedConnections", proxy.rejectedConnections());
-        m.put("queuedBytes", proxy.queuedBytes());
-        m.put("configSource", proxy.reloader().source());
-        m.put("reloadsOk", proxy.reloader().succeeded());
-        m.put("reloadsFailed", proxy.reloader().failed());
-        m.put("lastReloadError", proxy.reloader().lastError());
-        m.put("apps", proxy.stats());
+        m.put("node", s.node());
+        m.put("state", s.draining() ? "draining" : "running");
+        m.put("activeConnections", s.activeConnections());
+        m.put("maxConnections", s.maxConnections());
+        m.put("rejectedConnections", s.rejectedConnections());
+        m.put("queuedBytes", s.queuedBytes());
+        m.put("configSource", s.reloads().source());
+        m.put("reloadsOk", s.reloads().succeeded());
+        m.put("reloadsFailed", s.reloads().failed());
+        m.put("lastReloadError", s.reloads().lastError());
+        m.put("apps", s.apps());
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
     }
 

@@ -523,6 +523,6 @@ final class ProxyConnection {
         }
         app.released();
         app.releaseSource(source);
-        server.released();
+        server.connections().released();
     }
 }

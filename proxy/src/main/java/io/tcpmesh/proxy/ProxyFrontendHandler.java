@@ -28,7 +28,7 @@ final class ProxyFrontendHandler extends IoHandlerAdapter {
             session.closeNow();
             return;
         }
-        if (!server.admit()) {
+        if (!server.connections().admit()) {
             app.rejected();
             log.warn("[{}] {} session {} from {} refused: global MaxConnections reached", server.name(), app.name(),
                     session.getId(), session.getRemoteAddress());
@@ -37,7 +37,7 @@ final class ProxyFrontendHandler extends IoHandlerAdapter {
         }
         InetAddress source = ((InetSocketAddress) session.getRemoteAddress()).getAddress();
         if (!app.admitSource(source)) {
-            server.released();
+            server.connections().released();
             app.rejected();
             log.warn("[{}] {} session {} from {} refused: MaxConnectionsPerSource {} reached", server.name(), app.name(),
                     session.getId(), session.getRemoteAddress(), app.config().maxConnectionsPerSource());
@@ -45,7 +45,7 @@ final class ProxyFrontendHandler extends IoHandlerAdapter {
             return;
         }
         if (!app.admit()) {
-            server.released();
+            server.connections().released();
             app.releaseSource(source);
             log.warn("[{}] {} session {} from {} refused: app MaxConnections {} reached", server.name(), app.name(),
                     session.getId(), session.getRemoteAddress(), app.config().maxConnections());

@@ -28,8 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 
 /**
@@ -49,8 +47,7 @@ public final class ProxyServer implements AutoCloseable {
     private final Discovery discovery;
     private final HealthChecker health;
     private final Listeners listeners;
-    private final AtomicInteger active = new AtomicInteger();
-    private final LongAdder rejected = new LongAdder();
+    private final GlobalConnections connections = new GlobalConnections(() -> config().maxConnections());
     private volatile ProxyConfig config;
     private volatile Map<String, ProxiedApp> apps = Map.of();
     private volatile Map<Integer, ProxiedApp> byPort = Map.of();
@@ -136,27 +133,16 @@ public final class ProxyServer implements AutoCloseable {
         return stopping ? null : byPort.get(port);
     }
 
-    /** Admits a connection under the global cap; false (counted) when full. */
-    boolean admit() {
-        int max = config.maxConnections();
-        if (active.incrementAndGet() > max && max > 0) {
-            active.decrementAndGet();
-            rejected.increment();
-            return false;
-        }
-        return true;
-    }
-
-    void released() {
-        active.decrementAndGet();
+    GlobalConnections connections() {
+        return connections;
     }
 
     public int activeConnections() {
-        return active.get();
+        return connections.active();
     }
 
     public long rejectedConnections() {
-        return rejected.sum();
+        return connections.rejected();
     }
 
     public ProxyConfig config() {
@@ -196,7 +182,7 @@ public final class ProxyServer implements AutoCloseable {
 
     /** A snapshot for the admin pages. */
     public ProxyStatus status(ReloadStats reloads) {
-        return new ProxyStatus(node.name(), stopping, active.get(), config.maxConnections(), rejected.sum(),
+        return new ProxyStatus(node.name(), stopping, connections.active(), config.maxConnections(), connections.rejected(),
                 queuedBytes(), reloads, stats());
     }
 
@@ -208,15 +194,11 @@ public final class ProxyServer implements AutoCloseable {
         stopping = true;
         acceptor.unbind();
         listeners.clear();
-        log.info("[{}] stopped accepting; {} connection(s) open", node.name(), active.get());
+        log.info("[{}] stopped accepting; {} connection(s) open", node.name(), connections.active());
     }
 
     public int awaitDrained(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (active.get() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        return active.get();
+        return connections.awaitNone(timeout);
     }
 
     @Override

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.function.LongSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /**
  * MaxBandwidthPerConnection, measured on the proxy's own byte counters: over 1 MiB after the first 64 KiB
@@ -49,7 +48,7 @@ class BandwidthIT {
             try (Socket s = ProxyFixture.connect(proxy.ports("capped").get(0))) {
                 Thread reader = drain(s.getInputStream());
                 double rate = measure(() -> t.stats().bytesOut());
-                assertThat(rate).isCloseTo(CAP, within(CAP * 0.10));
+                assertAtTheCap(rate);
                 reader.interrupt();
             }
         }
@@ -63,10 +62,20 @@ class BandwidthIT {
             try (Socket s = ProxyFixture.connect(proxy.ports("capped").get(0))) {
                 Thread writer = fill(s.getOutputStream());
                 double rate = measure(() -> t.stats().bytesIn());
-                assertThat(rate).isCloseTo(CAP, within(CAP * 0.10));
+                assertAtTheCap(rate);
                 writer.interrupt();
             }
         }
+    }
+
+    /**
+     * Never above the cap by more than 10%; not below it by more than 10% either, on a machine that keeps the
+     * proxy's timer on time (a loaded one, run with -Dtcpmesh.timing=N, holds reads longer than asked: the
+     * lower bound is divided by N there).
+     */
+    private static void assertAtTheCap(double rate) {
+        assertThat(rate).as("bytes/s").isLessThanOrEqualTo(CAP * 1.10);
+        assertThat(rate).as("bytes/s").isGreaterThanOrEqualTo(CAP * 0.90 / Timing.multiplier());
     }
 
     /** Bytes per second of the counter between BURST and BURST + MEASURED (a measuring loop, not a wait). */

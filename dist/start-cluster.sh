@@ -2,21 +2,23 @@
 # Starts a one-machine tcpmesh cluster: an embedded ZooKeeper, 3 md5 nodes, 3 echo nodes, 2 numbers
 # servers, the storage collector and the proxy (7000 -> md5, 8000 -> echo, 7100 -> numbers).
 #
-# usage: dist/start-cluster.sh [--zk HOST:PORT[,...]] [--port-offset N] [--run-dir DIR] [--no-build]
+# usage: dist/start-cluster.sh [--zk HOST:PORT[,...]] [--zk-auth FILE] [--port-offset N] [--run-dir DIR] [--no-build]
 #   --zk HOST:PORT,...  use this ZooKeeper ensemble and start none
+#   --zk-auth FILE      the ZooKeeper secret every process writes with (default: RUN-DIR/zk-auth, made when missing)
 #   --port-offset N     add N to every port, to run a second cluster beside the default one
 #   --run-dir DIR       logs, pids and data go here (default: dist/run)
 #   --no-build          never run Maven, even when the jars are missing
-# Environment: TCPMESH_PORT_OFFSET, TCPMESH_RUN_DIR, TCPMESH_ZK, TCPMESH_HEAP (-Xmx per process, 256m).
+# Environment: TCPMESH_PORT_OFFSET, TCPMESH_RUN_DIR, TCPMESH_ZK, TCPMESH_ZK_AUTH, TCPMESH_HEAP (-Xmx per process, 256m).
 set -euo pipefail
 build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --zk) [ $# -ge 2 ] || { echo "start-cluster.sh: --zk needs HOST:PORT[,...]" >&2; exit 2; }; export TCPMESH_ZK="$2"; shift 2 ;;
+    --zk-auth) [ $# -ge 2 ] || { echo "start-cluster.sh: --zk-auth needs a file" >&2; exit 2; }; export TCPMESH_ZK_AUTH="$2"; shift 2 ;;
     --port-offset) [ $# -ge 2 ] || { echo "start-cluster.sh: --port-offset needs a number" >&2; exit 2; }; export TCPMESH_PORT_OFFSET="$2"; shift 2 ;;
     --run-dir) [ $# -ge 2 ] || { echo "start-cluster.sh: --run-dir needs a folder" >&2; exit 2; }; export TCPMESH_RUN_DIR="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '/^set -euo/q; 2,$p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "start-cluster.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -48,11 +50,15 @@ if [ ${#running[@]} -gt 0 ]; then
   exit 0
 fi
 
+# every process gets the cluster's ZooKeeper secret: TCPMESH_ZK_AUTH (see bin/cluster-env.sh), and start() adds --zk-auth
+use_zk_auth
+
 # 3. every port free?
 own_zk=1
 [ -n "${TCPMESH_ZK:-}" ] && own_zk=0
 ports=("$MD5_PROXY_PORT" "${MD5_PORTS[@]}" "$ECHO_PROXY_PORT" "$ECHO_MASTER_PORT" "${ECHO_PORTS[@]}"
-       "$NUMBERS_PROXY_PORT" "${NUMBERS_PORTS[@]}" "$COLLECTOR_PORT" "$ADMIN_PORT")
+       "$NUMBERS_PROXY_PORT" "${NUMBERS_PORTS[@]}" "$COLLECTOR_PORT" "$ADMIN_PORT"
+       "${MD5_ADMIN_PORTS[@]}" "${ECHO_ADMIN_PORTS[@]}" "${NUMBERS_ADMIN_PORTS[@]}" "$COLLECTOR_ADMIN_PORT")
 [ "$own_zk" = 1 ] && ports+=("$ZK_PORT")
 taken=()
 for p in "${ports[@]}"; do port_open "$p" && taken+=("$p"); done
@@ -64,10 +70,14 @@ fi
 
 start() { # NAME ARGS...
   local name="$1"; shift
+  # the secret on every tcpmesh command line too (the path, not the secret), so a process restarted
+  # from its command line (dist/chaos) still writes with it
+  [[ "$name" == zookeeper* ]] || set -- "$@" --zk-auth "$TCPMESH_ZK_AUTH"
   # its own session, so closing the terminal does not stop it; not nohup, which would make the
   # process ignore SIGHUP, the proxy's reload signal
   setsid "$@" </dev/null >"$run_dir/logs/$name.log" 2>&1 &
   echo $! >"$run_dir/pids/$name.pid"
+  mkdir -p "$run_dir/cmd" && printf '%q ' "$@" >"$run_dir/cmd/$name" # restart-node.sh runs it again
 }
 
 fail() { # MESSAGE [SERVICE...]: the log tails of processes that exited or of the services named
@@ -105,18 +115,18 @@ echo "$zk" >"$run_dir/zk"
 echo "TCPMESH_PORT_OFFSET=${TCPMESH_PORT_OFFSET:-0}" >"$run_dir/cluster.env"
 
 # 5. the services
-for p in "${MD5_PORTS[@]}"; do
-  start "md5-$p" "$dist_home/bin/md5-service" --port "$p" --zk "$zk"
+for i in "${!MD5_PORTS[@]}"; do p="${MD5_PORTS[$i]}"
+  start "md5-$p" "$dist_home/bin/md5-service" --port "$p" --zk "$zk" --admin-port "${MD5_ADMIN_PORTS[$i]}"
 done
-for p in "${ECHO_PORTS[@]}"; do
-  start "echo-$p" "$dist_home/bin/echo-node" --port "$p" --master-port "$ECHO_MASTER_PORT" --zk "$zk"
+for i in "${!ECHO_PORTS[@]}"; do p="${ECHO_PORTS[$i]}"
+  start "echo-$p" "$dist_home/bin/echo-node" --port "$p" --master-port "$ECHO_MASTER_PORT" --zk "$zk" --admin-port "${ECHO_ADMIN_PORTS[$i]}"
 done
-for p in "${NUMBERS_PORTS[@]}"; do
-  start "numbers-$p" "$dist_home/bin/numbers-server" --port "$p" --zk "$zk"
+for i in "${!NUMBERS_PORTS[@]}"; do p="${NUMBERS_PORTS[$i]}"
+  start "numbers-$p" "$dist_home/bin/numbers-server" --port "$p" --zk "$zk" --admin-port "${NUMBERS_ADMIN_PORTS[$i]}"
 done
 mkdir -p "$run_dir/storage/reports"
 start "storage-collector-$COLLECTOR_PORT" "$dist_home/bin/storage-collector" --port "$COLLECTOR_PORT" --zk "$zk" \
-  --db "$run_dir/storage/runs.db" --reports "$run_dir/storage/reports"
+  --admin-port "$COLLECTOR_ADMIN_PORT" --db "$run_dir/storage/runs.db" --reports "$run_dir/storage/reports"
 # dist/conf/proxy.json with this cluster's ports
 cat >"$run_dir/proxy.json" <<JSON
 {
@@ -132,8 +142,16 @@ JSON
 start proxy "$dist_home/bin/proxy" --config "$run_dir/proxy.json" --zk "$zk" --admin-port "$ADMIN_PORT"
 
 # 6. registered, or say who is not
-if ! TCPMESH_HEAP=64m "$tcpmesh_java" io.tcpmesh.coordination.cli.StatusCommand --zk "$zk" --zk-wait 30s --quiet --timeout 90s \
-     --wait "md5=3,echo=3,numbers=2,storage-collector=1,proxy=1" >"$run_dir/logs/status.log" 2>&1; then
+TCPMESH_HEAP=64m "$tcpmesh_java" io.tcpmesh.coordination.cli.StatusCommand --zk "$zk" --zk-wait 30s --quiet --timeout 90s \
+  --wait "md5=3,echo=3,numbers=2,storage-collector=1,proxy=1" >"$run_dir/logs/status.log" 2>&1 &
+status_pid=$!
+while pid_alive "$status_pid"; do # a process that exits stops the wait at once
+  for f in "$run_dir"/pids/*.pid; do
+    pid_alive "$(cat "$f")" || { kill "$status_pid" 2>/dev/null; fail "$(basename "$f" .pid) exited during start-up"; }
+  done
+  sleep 0.3
+done
+if ! wait "$status_pid"; then
   cat "$run_dir/logs/status.log" >&2
   missing="$(sed -n 's/.*not registered within [^:]*: //p' "$run_dir/logs/status.log" | sed 's/ ([^)]*)//g; s/,//g')"
   fail "not every service registered in ZooKeeper" $missing
@@ -146,7 +164,7 @@ cat <<TABLE
 tcpmesh is running (run folder: $run_dir)
 
   what                      endpoint
-  ZooKeeper                 $zk
+  ZooKeeper                 $zk (writable with the secret in $TCPMESH_ZK_AUTH)
   proxy -> md5 nodes        127.0.0.1:$MD5_PROXY_PORT
   proxy -> echo nodes       127.0.0.1:$ECHO_PROXY_PORT
   proxy -> numbers servers  127.0.0.1:$NUMBERS_PROXY_PORT
@@ -155,12 +173,15 @@ tcpmesh is running (run folder: $run_dir)
   echo nodes                ${ECHO_PORTS[*]}
   numbers servers           ${NUMBERS_PORTS[*]}
   storage collector         127.0.0.1:$COLLECTOR_PORT
-  proxy admin               http://127.0.0.1:$ADMIN_PORT/stats
+  proxy admin               http://127.0.0.1:$ADMIN_PORT/stats  /cluster
+  admin (/health, /metrics) md5 ${MD5_ADMIN_PORTS[*]}, echo ${ECHO_ADMIN_PORTS[*]},
+                            numbers ${NUMBERS_ADMIN_PORTS[*]}, storage collector $COLLECTOR_ADMIN_PORT, proxy $ADMIN_PORT
+  storage runs database     $run_dir/storage/runs.db (reports in $run_dir/storage/reports)
 
 Try:
   echo -n 'Hello, MD5 server!' | nc -N 127.0.0.1 $MD5_PROXY_PORT
   echo hello | nc -N 127.0.0.1 $ECHO_PROXY_PORT
   $(cd "$dist_home" && pwd)/zkcli.sh ls /tcpmesh/services/md5
 
-Status: dist/status.sh    Stop: dist/stop-cluster.sh
+Status: dist/status.sh    Restart one node: dist/restart-node.sh NAME    Stop: dist/stop-cluster.sh
 TABLE

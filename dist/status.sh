@@ -29,5 +29,12 @@ done
 echo
 zk="$(zk_connect_string)"
 echo "ZooKeeper $zk:"
+set +e
 JAVA_OPTS="${JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" TCPMESH_HEAP=64m \
   "$tcpmesh_java" io.tcpmesh.coordination.cli.StatusCommand --zk "$zk" --timeout 5s
+code=$?
+set -e
+echo
+echo "storage runs: $run_dir/storage/runs.db (dist/bin/storage-collector runs reads it), reports in $run_dir/storage/reports"
+echo "admin: http://127.0.0.1:$ADMIN_PORT/cluster shows every instance and its /health"
+exit "$code"

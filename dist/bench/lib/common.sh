@@ -86,6 +86,7 @@ ensure_packages() {
   command -v nginx >/dev/null || missing+=(nginx)
   [ -e /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream)
   command -v socat >/dev/null || missing+=(socat)
+  command -v wrk >/dev/null || missing+=(wrk)
   command -v md5sum >/dev/null || missing+=(coreutils)
   command -v taskset >/dev/null || missing+=(util-linux)
   [ ${#missing[@]} -eq 0 ] && return 0

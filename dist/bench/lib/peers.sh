@@ -12,6 +12,9 @@ TCPMESH_MD5=20100;  TCPMESH_ECHO=20200; TCPMESH_ADMIN=20900
 HAPROXY_MD5=20110;  HAPROXY_ECHO=20210
 NGINX_MD5=20120;    NGINX_ECHO=20220
 SOCAT_MD5=20130
+# Scenario 7: an HTTP backend (nginx serving a 1.4 KB page) and each proxy's port in front of it
+HTTP_BACKEND=20301
+TCPMESH_HTTP=20300; HAPROXY_HTTP=20310; NGINX_HTTP=20320
 
 start_zookeeper() {
   mkdir -p "$BENCH_TMP/zk"
@@ -41,7 +44,8 @@ start_tcpmesh_proxy() {
   cat >"$BENCH_TMP/proxy.json" <<JSON
 {"Apps":[
   {"Name":"md5","Ports":[$TCPMESH_MD5],"Targets":["127.0.0.1:$MD5_PORT"]},
-  {"Name":"echo","Ports":[$TCPMESH_ECHO],"Targets":["127.0.0.1:$ECHO_PORT"]}
+  {"Name":"echo","Ports":[$TCPMESH_ECHO],"Targets":["127.0.0.1:$ECHO_PORT"]},
+  {"Name":"http","Ports":[$TCPMESH_HTTP],"Targets":["127.0.0.1:$HTTP_BACKEND"]}
 ]}
 JSON
   start_bg tcpmesh "$BENCH_TMP/tcpmesh-proxy.log" "$PROXY_CPUS" \
@@ -66,10 +70,15 @@ frontend md5_in
 frontend echo_in
     bind 127.0.0.1:$HAPROXY_ECHO
     default_backend echo
+frontend http_in
+    bind 127.0.0.1:$HAPROXY_HTTP
+    default_backend http
 backend md5
     server md5 127.0.0.1:$MD5_PORT
 backend echo
     server echo 127.0.0.1:$ECHO_PORT
+backend http
+    server http 127.0.0.1:$HTTP_BACKEND
 CFG
 }
 
@@ -102,6 +111,10 @@ stream {
         listen 127.0.0.1:$NGINX_ECHO backlog=1024;
         proxy_pass 127.0.0.1:$ECHO_PORT;
     }
+    server {
+        listen 127.0.0.1:$NGINX_HTTP backlog=1024;
+        proxy_pass 127.0.0.1:$HTTP_BACKEND;
+    }
 }
 CFG
 }
@@ -114,6 +127,32 @@ start_nginx() {
     nginx -p "$BENCH_TMP/nginx/" -e "$BENCH_TMP/nginx/logs/error.log" -c "$BENCH_TMP/nginx/nginx.conf" -g 'daemon off;'
   wait_port "$NGINX_MD5" 30 nginx
   wait_port "$NGINX_ECHO" 30 nginx
+}
+
+# The HTTP backend of scenario 7: nginx serving one 1.4 KB page on the backend cores (a web server, not a
+# peer; every proxy forwards to it as plain TCP).
+start_http_backend() {
+  local d="$BENCH_TMP/nginx-http"
+  mkdir -p "$d/logs" "$d/www"
+  head -c 1400 /dev/zero | tr '\0' 'x' >"$d/www/page.html"
+  cat >"$d/nginx.conf" <<CFG
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $d/logs/error.log warn;
+events { worker_connections 8000; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$HTTP_BACKEND backlog=1024;
+        root $d/www;
+    }
+}
+CFG
+  nginx -t -q -p "$d/" -e "$d/logs/error.log" -c "$d/nginx.conf" || die "nginx rejected $d/nginx.conf"
+  start_bg http-backend "$BENCH_TMP/http-backend.log" "$BACKEND_CPUS" \
+    nginx -p "$d/" -e "$d/logs/error.log" -c "$d/nginx.conf" -g 'daemon off;'
+  wait_port "$HTTP_BACKEND" 30 http-backend
 }
 
 # The fork-per-connection peer of scenario 2: socat forks md5sum for every connection.
@@ -132,6 +171,8 @@ front_port() {
     haproxy/md5) echo "$HAPROXY_MD5" ;;   haproxy/echo) echo "$HAPROXY_ECHO" ;;
     nginx/md5) echo "$NGINX_MD5" ;;       nginx/echo) echo "$NGINX_ECHO" ;;
     socat/md5) echo "$SOCAT_MD5" ;;
+    direct/http) echo "$HTTP_BACKEND" ;;  tcpmesh/http) echo "$TCPMESH_HTTP" ;;
+    haproxy/http) echo "$HAPROXY_HTTP" ;; nginx/http) echo "$NGINX_HTTP" ;;
     *) die "no port for $1/$2" ;;
   esac
 }

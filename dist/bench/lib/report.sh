@@ -109,6 +109,39 @@ write_report() {
     echo
     table 6 "direct tcpmesh haproxy nginx" "conn/s p99"
     echo
+    echo "## 7. HTTP through each proxy: wrk -t1 -c50, a 1.4 KB page from nginx (req/s, p99 and p50 ms)"
+    echo
+    echo "Keep-alive:"
+    echo
+    table 7ka "direct tcpmesh haproxy nginx" "req/s p99 p50"
+    echo
+    echo "\`-H 'Connection: close'\`: a new connection per request, as HTTP/1.0 clients and health checkers do:"
+    echo
+    table 7close "direct tcpmesh haproxy nginx" "req/s p99 p50"
+    echo
+    echo "Every proxy forwards plain TCP (HAProxy \`mode tcp\`, nginx \`stream\`) to the same nginx HTTP server on the backend cores."
+    echo
+    echo "## 8. Cluster start-up: \`start-cluster.sh\` until every service is registered (seconds, median of $REPEAT)"
+    echo
+    echo "| what | seconds |"
+    echo "|---|---:|"
+    echo "| ZooKeeper + 3 md5 + 3 echo + 2 numbers + collector + proxy | $(value 8 tcpmesh seconds) |"
+    echo
+    echo "## Goals of issue 18 (tcpmesh / HAProxy, one core each)"
+    echo
+    echo "| goal | result (ratio) |"
+    echo "|---|---|"
+    target_line "2: md5 of 64 B, a new connection each ≥ 1.10" "$(value 2 tcpmesh req/s)" ">=" "$(value 2 haproxy req/s)" 1.10
+    target_line "3: echo 64 B × 50 connections ≥ 1.10" "$(value 3 tcpmesh req/s)" ">=" "$(value 3 haproxy req/s)" 1.10
+    target_line "4: p99 at 70% of HAProxy's rate ≤ 1.0" "$(value 4 tcpmesh p99)" "<=" "$(value 4 haproxy p99)" 1.0
+    target_line "5: bulk echo MB/s ≥ 1.10" "$(value 5 tcpmesh MB/s)" ">=" "$(value 5 haproxy MB/s)" 1.10
+    target_line "6: connection rate ≥ 1.10" "$(value 6 tcpmesh conn/s)" ">=" "$(value 6 haproxy conn/s)" 1.10
+    target_line "7: HTTP keep-alive ≥ 1.10" "$(value 7ka tcpmesh req/s)" ">=" "$(value 7ka haproxy req/s)" 1.10
+    target_line "7: HTTP Connection: close ≥ 1.10" "$(value 7close tcpmesh req/s)" ">=" "$(value 7close haproxy req/s)" 1.10
+    target_line "1: md5-service alone ≥ 0.95 × md5sum" "$(value 1 direct-alone MB/s)" ">=" "$(value 1 md5sum MB/s)" 0.95
+    echo
+    echo "Start-up goal: ≤ 8 s for the whole cluster on a quiet machine: $(awk -v v="$(value 8 tcpmesh seconds)" 'BEGIN { if (v == "") print "not measured"; else if (v <= 8) printf "met (%.1f s)", v; else printf "missed (%.1f s)", v }')."
+    echo
     echo "## Targets of issue 6"
     echo
     echo "| target | result (ratio) |"

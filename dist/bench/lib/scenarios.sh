@@ -36,7 +36,7 @@ load_run() {
     return 1
   fi
   record "$scenario" "$peer" errors "$(json_num "$json" errors)"
-  [ "$code" = 0 ] || log "scenario $scenario, $peer: exit $code (4 = wrong replies, 5 = nothing answered)"
+  [ "$code" = 0 ] || log "scenario $scenario, $peer: exit $code (4 = wrong replies, 5 = nothing answered, 6 = failed requests)"
   grep -E 'requests|errors|throughput|latency' "$BENCH_TMP/s$scenario-$peer.txt" | sed 's/^/    /' >&2
   return 0
 }
@@ -169,5 +169,65 @@ scenario_6() {
     load_run 6 "$peer" echo --mode connect -c 16 -d "$DURATION" || continue
     record 6 "$peer" conn/s "$(json_num "$LAST_JSON" requestsPerSecond)"
     record 6 "$peer" p99 "$(json_num "$LAST_JSON" p99)"
+  done
+}
+
+# wrk_run SCENARIO PEER LABEL [WRK OPTIONS...]: wrk -t1 -c50 against PEER's HTTP port; records req/s, p50, p99.
+wrk_run() {
+  local scenario="$1" peer="$2" label="$3"; shift 3
+  local port out rps p50 p99
+  port="$(front_port "$peer" http)"
+  out="$BENCH_TMP/s$scenario-$peer-$label.txt"
+  printf 'scenario %s (%s), %s: %swrk -t1 -c50 -d%s --latency %s http://127.0.0.1:%s/page.html\n' "$scenario" "$label" "$peer" \
+    "${LOAD_CPUS:+taskset -c $LOAD_CPUS }" "$DURATION" "$*" "$port" >>"$COMMANDS"
+  log "scenario $scenario ($label), $peer: wrk -t1 -c50 $* :$port"
+  pinned "$LOAD_CPUS" wrk -t1 -c50 -d"$DURATION" --latency "$@" "http://127.0.0.1:$port/page.html" >"$out" 2>&1 || true
+  rps="$(awk '/^Requests\/sec:/ { print $2 }' "$out")"
+  p50="$(awk '$1 == "50%" { print $2 }' "$out" | wrk_ms)"
+  p99="$(awk '$1 == "99%" { print $2 }' "$out" | wrk_ms)"
+  [ -n "$rps" ] || { log "scenario $scenario, $peer: wrk printed no rate: $(tail -2 "$out")"; return 0; }
+  record "$scenario$label" "$peer" req/s "$rps"
+  record "$scenario$label" "$peer" p50 "$p50"
+  record "$scenario$label" "$peer" p99 "$p99"
+  record "$scenario$label" "$peer" errors "$(awk '/^ *Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }
+    /Non-2xx or 3xx responses:/ { n += $NF } END { print n + 0 }' "$out")"
+}
+
+# wrk prints 812.00us, 4.21ms or 1.02s: milliseconds.
+wrk_ms() {
+  awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) }
+         else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.3f\n", v }'
+}
+
+# 7. HTTP through each proxy with a real client nobody here wrote: wrk -t1 -c50 for a 1.4 KB page served by
+# nginx, keep-alive ("ka") and a new connection per request ("close", as HTTP/1.0 clients and health checkers).
+scenario_7() {
+  local peer
+  port_open_quiet "$HTTP_BACKEND" || { log "scenario 7 needs the nginx HTTP backend: skipped"; return 0; }
+  for peer in $(rounds direct tcpmesh haproxy nginx); do
+    peer_up "$peer" || continue
+    wrk_run 7 "$peer" ka
+    wrk_run 7 "$peer" close -H 'Connection: close'
+  done
+}
+
+port_open_quiet() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# 8. Start-up: dist/start-cluster.sh (ZooKeeper and all ten processes) until every service is registered in
+# ZooKeeper, on its own port offset and run folder; stopped after each round. Seconds.
+scenario_8() {
+  local r t0 t1 dir
+  for r in $(seq 1 "$REPEAT"); do
+    dir="$BENCH_TMP/startup-$r"
+    log "scenario 8: start-cluster.sh round $r"
+    printf 'scenario 8: dist/start-cluster.sh --no-build --port-offset %s --run-dir %s\n' "$STARTUP_OFFSET" "$dir" >>"$COMMANDS"
+    t0=$(date +%s%N)
+    if "$DIST/start-cluster.sh" --no-build --port-offset "$STARTUP_OFFSET" --run-dir "$dir" >"$BENCH_TMP/startup-$r.log" 2>&1; then
+      t1=$(date +%s%N)
+      record 8 tcpmesh seconds "$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", ns / 1e9 }')"
+    else
+      log "scenario 8: start-cluster.sh failed: $(tail -3 "$BENCH_TMP/startup-$r.log")"
+    fi
+    "$DIST/stop-cluster.sh" --run-dir "$dir" >/dev/null 2>&1 || true
   done
 }

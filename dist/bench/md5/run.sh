@@ -69,7 +69,7 @@ peer_rps=$(echo "$peer" | field rps)
 
 port=17001
 for mode in $MODES; do
-  java -Xmx256m -XX:+UseSerialGC -cp "$CP" io.tcpmesh.md5.Md5Main --port "$port" --bind 127.0.0.1 \
+  java -Xmx256m -XX:+UseSerialGC -cp "$CP" io.tcpmesh.md5.Md5ServiceCommand --port "$port" --bind 127.0.0.1 \
     --zk "127.0.0.1:$ZK_PORT" --hashing "$mode" >"$work/md5-$mode.log" 2>&1 &
   server=$!; pids+=($server)
   wait_port "$port"

@@ -6,7 +6,8 @@ import java.util.Random;
 import java.util.random.RandomGenerator;
 
 /**
- * Exponential backoff with "equal jitter", for clients that reconnect (echo-client, numbers-client):
+ * Exponential backoff with "equal jitter", for whatever retries (reconnecting clients, the service watch,
+ * the echo master port's bind, the proxy's health checks, the storage agent's link):
  * attempt {@code k} waits a random time in {@code [d/2, d]} where {@code d = min(cap, base * 2^k)}. Never
  * zero, so a client whose server is down never spins; never above the cap; and clients cut off together
  * do not come back together.
@@ -21,24 +22,23 @@ public final class Backoff {
     private int attempt;
 
     /**
-     * @param baseOption the option that set {@code base}, named when it is invalid (such as {@code --backoff})
-     * @param capOption  the option that set {@code cap}
+     * @throws IllegalArgumentException if {@code base} is under 1 ms or {@code cap} is shorter than it (a
+     *         caller that takes them from options checks them first, and names its options in its error)
      */
-    public Backoff(Duration base, Duration cap, String baseOption, String capOption, RandomGenerator random) {
+    public Backoff(Duration base, Duration cap, RandomGenerator random) {
         this.base = Objects.requireNonNull(base, "base cannot be null");
         this.cap = Objects.requireNonNull(cap, "cap cannot be null");
         this.random = Objects.requireNonNull(random, "random cannot be null");
         if (base.toMillis() < 1) {
-            throw new IllegalArgumentException(baseOption + " must be at least 1ms, not " + base.toMillis() + " ms");
+            throw new IllegalArgumentException("base must be at least 1ms, not " + base.toMillis() + " ms");
         }
         if (cap.compareTo(base) < 0) {
-            throw new IllegalArgumentException(capOption + " (" + cap.toMillis() + " ms) cannot be shorter than "
-                    + baseOption + " (" + base.toMillis() + " ms)");
+            throw new IllegalArgumentException("cap (" + cap.toMillis() + " ms) cannot be shorter than base (" + base.toMillis() + " ms)");
         }
     }
 
-    public Backoff(Duration base, Duration cap, String baseOption, String capOption) {
-        this(base, cap, baseOption, capOption, new Random());
+    public Backoff(Duration base, Duration cap) {
+        this(base, cap, new Random());
     }
 
     /** The wait before retry number {@code attempt} (0 for the first retry), in milliseconds. */

@@ -69,7 +69,7 @@ public final class LeaderElection implements Closeable {
         this.participantId = Objects.requireNonNull(participantId, "participantId cannot be null");
         this.listener = Objects.requireNonNull(listener, "listener cannot be null");
         this.latch = new LeaderLatch(client, LEADERS_PATH + "/" + name, participantId, LeaderLatch.CloseMode.NOTIFY_LEADER);
-        this.callbacks = Executors.newSingleThreadExecutor(r -> ServiceRegistry.daemon(r, "leader-" + name));
+        this.callbacks = Executors.newSingleThreadExecutor(DaemonThreads.named("leader-" + name));
     }
 
     /** Joins the election. Never blocks on ZooKeeper. */

@@ -7,7 +7,6 @@ import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
 import org.apache.curator.x.discovery.ServiceInstance;
 import org.apache.curator.x.discovery.UriSpec;
-import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +50,9 @@ public final class ServiceRegistry implements Closeable {
         this.discovery = ServiceDiscoveryBuilder.builder(InstanceDetails.class)
                 .client(client)
                 .basePath(SERVICES_PATH)
-                .serializer(new JsonInstanceSerializer<>(InstanceDetails.class, false))
+                .serializer(new CheckedInstanceSerializer())
                 .build();
-        this.registrar = Executors.newSingleThreadExecutor(r -> daemon(r, "zk-registrar"));
+        this.registrar = Executors.newSingleThreadExecutor(DaemonThreads.named("zk-registrar"));
     }
 
     /** Starts the registry. Never blocks on ZooKeeper. */
@@ -112,12 +111,25 @@ public final class ServiceRegistry implements Closeable {
         if (departureGrace.isNegative()) {
             throw new IllegalArgumentException("departureGrace cannot be negative");
         }
-        ServiceWatch watch = new ServiceWatch(service, discovery.serviceCacheBuilder().name(service).build(), departureGrace);
+        ServiceWatch watch = new ServiceWatch(service, () -> discovery.serviceCacheBuilder().name(service).build(), departureGrace);
         synchronized (children) {
             children.add(watch);
         }
         watch.start();
         return watch;
+    }
+
+    /**
+     * The names of every service with a folder under {@code <root>/services}, sorted. Blocks on ZooKeeper
+     * (for up to Curator's retry policy): never call it on an I/O thread.
+     *
+     * @throws Exception when ZooKeeper cannot be read
+     */
+    public List<String> services() throws Exception {
+        if (client.checkExists().forPath(SERVICES_PATH) == null) {
+            return List.of();
+        }
+        return client.getChildren().forPath(SERVICES_PATH).stream().sorted().toList();
     }
 
     CuratorFramework client() {
@@ -170,7 +182,7 @@ public final class ServiceRegistry implements Closeable {
      * an ephemeral node left behind goes with the session when the client closes.
      */
     private void closeDiscovery() {
-        Thread closer = daemon(() -> Closeables.closeQuietly(discovery, log), "zk-discovery-close");
+        Thread closer = DaemonThreads.thread("zk-discovery-close", () -> Closeables.closeQuietly(discovery, log));
         closer.start();
         try {
             closer.join(CLOSE_WAIT.toMillis());
@@ -196,11 +208,5 @@ public final class ServiceRegistry implements Closeable {
         } catch (Exception e) {
             throw new IllegalArgumentException("bad instance " + service + "/" + id, e);
         }
-    }
-
-    static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }

@@ -11,16 +11,18 @@ import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The live instances of one service, kept current by a ZooKeeper watch. Made by
@@ -42,7 +44,8 @@ public final class ServiceWatch implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(ServiceWatch.class);
 
     private final String service;
-    private final ServiceCache<InstanceDetails> cache;
+    private final Supplier<ServiceCache<InstanceDetails>> caches;
+    private volatile ServiceCache<InstanceDetails> cache;
     private final ScheduledExecutorService events;
     private final List<Consumer<List<Instance>>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Long> failingUntil = new ConcurrentHashMap<>();
@@ -53,42 +56,50 @@ public final class ServiceWatch implements Closeable {
     private volatile boolean initialised;
     private volatile boolean closed;
 
-    private record Departure(Instance instance, long since) {
+    /** Each cache from {@code caches} is started once; one that fails to start is closed and a new one made. */
+    ServiceWatch(String service, Supplier<ServiceCache<InstanceDetails>> caches, Duration departureGrace) {
+        this(service, caches, departureGrace, Clock.systemUTC());
     }
 
-    ServiceWatch(String service, ServiceCache<InstanceDetails> cache, Duration departureGrace) {
-        this(service, cache, departureGrace, Clock.systemUTC());
-    }
-
-    ServiceWatch(String service, ServiceCache<InstanceDetails> cache, Duration departureGrace, Clock clock) {
+    ServiceWatch(String service, Supplier<ServiceCache<InstanceDetails>> caches, Duration departureGrace, Clock clock) {
         this.service = service;
-        this.cache = cache;
+        this.caches = caches;
         this.departureGrace = departureGrace;
         this.clock = clock;
-        this.events = Executors.newSingleThreadScheduledExecutor(r -> ServiceRegistry.daemon(r, "zk-watch-" + service));
+        this.events = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("zk-watch-" + service));
     }
 
     void start() {
-        cache.addListener(new ServiceCacheListener() {
-            @Override
-            public void cacheChanged() {
-                fire();
-            }
-
-            @Override
-            public void stateChanged(CuratorFramework client, ConnectionState newState) {
-                // the cache keeps its last instances while disconnected: nothing to do
-            }
-        }, events);
         events.execute(this::open);
     }
+
+    private final ServiceCacheListener cacheListener = new ServiceCacheListener() {
+        @Override
+        public void cacheChanged() {
+            fire();
+        }
+
+        @Override
+        public void stateChanged(CuratorFramework client, ConnectionState newState) {
+            // the cache keeps its last instances while disconnected: nothing to do
+        }
+    };
 
     private void open() {
         long backoff = 100;
         while (!closed) {
+            ServiceCache<InstanceDetails> next = caches.get();
+            next.addListener(cacheListener, events);
             try {
-                // blocks while ZooKeeper is unreachable, so it runs here and is retried
-                cache.startImmediate().await();
+                // blocks while ZooKeeper is unreachable, and fails (NoAuth) while a protected tree lacks the
+                // service's folder, which the cache would create: so it runs here and is retried with a new cache
+                CountDownLatch filled = next.startImmediate();
+                cache = next;
+                if (closed) {
+                    closeQuietly(next);
+                    return;
+                }
+                filled.await();
                 initialised = true;
                 log.debug("watching service {}: {}", service, instances());
                 fire();
@@ -96,15 +107,22 @@ public final class ServiceWatch implements Closeable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (IllegalStateException e) {
-                // started once already: wait for its first fill
-                initialised = true;
-                return;
             } catch (Exception e) {
+                closeQuietly(next);
                 log.debug("watch on service {} not started yet: {}", service, e.toString());
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, 2000);
             }
+        }
+    }
+
+    private void closeQuietly(ServiceCache<InstanceDetails> c) {
+        try {
+            c.close();
+        } catch (IllegalStateException notStarted) {
+            // never started, or closed already: nothing to close
+        } catch (Exception e) {
+            log.warn("closing watch on {} failed", service, e);
         }
     }
 
@@ -114,6 +132,9 @@ public final class ServiceWatch implements Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private record Departure(Instance instance, long since) {
     }
 
     private void fire() {
@@ -147,10 +168,6 @@ public final class ServiceWatch implements Closeable {
                 Math.max(1, first + departureGrace.toMillis() - now), TimeUnit.MILLISECONDS));
     }
 
-    private List<Instance> present() {
-        return cache.getInstances().stream().map(Instance::of).toList();
-    }
-
     public String service() {
         return service;
     }
@@ -162,7 +179,8 @@ public final class ServiceWatch implements Closeable {
 
     /**
      * Every instance ZooKeeper lists, including those reported failing and those gone for less than the
-     * departure grace, sorted by id.
+     * departure grace, sorted by id; a registration that does not parse is left out (with one warning when it
+     * is read).
      */
     public List<Instance> allInstances() {
         List<Instance> all = new ArrayList<>(present());
@@ -174,6 +192,17 @@ public final class ServiceWatch implements Closeable {
         }
         all.sort(Comparator.comparing(Instance::id));
         return List.copyOf(all);
+    }
+
+    private List<Instance> present() {
+        ServiceCache<InstanceDetails> current = cache;
+        if (current == null) {
+            return List.of();
+        }
+        return current.getInstances().stream()
+                .filter(CheckedInstanceSerializer::isValid)
+                .map(Instance::of)
+                .toList();
     }
 
     /** The instances to use: those ZooKeeper lists, minus those reported failing, sorted by id. */
@@ -204,12 +233,9 @@ public final class ServiceWatch implements Closeable {
     public void close() {
         closed = true;
         listeners.clear();
-        try {
-            cache.close();
-        } catch (IllegalStateException notStarted) {
-            // never reached ZooKeeper, or closed already: nothing to close
-        } catch (Exception e) {
-            log.warn("closing watch on {} failed", service, e);
+        ServiceCache<InstanceDetails> current = cache;
+        if (current != null) {
+            closeQuietly(current);
         }
         events.shutdownNow();
         try {

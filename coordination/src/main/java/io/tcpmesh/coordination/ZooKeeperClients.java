@@ -2,10 +2,14 @@ package io.tcpmesh.coordination;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.slf4j.Logger;
+import org.apache.zookeeper.data.ACL;
 import org.slf4j.LoggerFactory;
+
+import java.util.List;
 
 /**
  * Builds the Curator client every tcpmesh process uses.
@@ -20,9 +24,14 @@ public final class ZooKeeperClients {
     private ZooKeeperClients() {
     }
 
-    /** A started client whose paths are relative to {@link ZooKeeperConfig#root()}. */
+    /**
+     * A started client whose paths are relative to {@link ZooKeeperConfig#root()}. With
+     * {@link ZooKeeperConfig#auth()} it authenticates (on every session, also after an expiry) and every
+     * node it creates, the root and the parents Curator creates on the way included, gets
+     * {@link ZooKeeperAuth#acl()}; without, nodes are open to all as ZooKeeper's default.
+     */
     public static CuratorFramework start(ZooKeeperConfig config) {
-        CuratorFramework client = CuratorFrameworkFactory.builder()
+        CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(config.connectString())
                 .namespace(config.namespace())
                 .sessionTimeoutMs(Math.toIntExact(config.sessionTimeout().toMillis()))
@@ -30,8 +39,12 @@ public final class ZooKeeperClients {
                 .retryPolicy(new BoundedExponentialBackoffRetry(
                         Math.toIntExact(config.retryBaseSleep().toMillis()),
                         Math.toIntExact(config.retryMaxSleep().toMillis()),
-                        config.retries()))
-                .build();
+                        config.retries()));
+        if (config.auth() != null) {
+            List<ACL> acl = config.auth().acl();
+            builder.authorization("digest", config.auth().credentials()).aclProvider(new FixedAcl(acl));
+        }
+        CuratorFramework client = builder.build();
         client.getConnectionStateListenable().addListener((c, state) -> logState(config, c, state));
         client.start();
         return client;
@@ -45,6 +58,19 @@ public final class ZooKeeperClients {
             case SUSPENDED -> log.warn("ZooKeeper {} connection suspended", config.connectString());
             case LOST -> log.warn("ZooKeeper {} session lost", config.connectString());
             case READ_ONLY -> log.warn("ZooKeeper {} connection is read-only", config.connectString());
+        }
+    }
+
+    /** The same ACL for every path: Curator asks it for each node it creates. */
+    private record FixedAcl(List<ACL> acl) implements ACLProvider {
+        @Override
+        public List<ACL> getDefaultAcl() {
+            return acl;
+        }
+
+        @Override
+        public List<ACL> getAclForPath(String path) {
+            return acl;
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param retryBaseSleep    first sleep of the exponential-backoff retry policy
  * @param retryMaxSleep     longest sleep of the retry policy
  * @param retries           how many times one operation is retried
+ * @param auth              the tcpmesh writer identity ({@code --zk-auth}), or null for none: open ACLs, as
+ *                          before tcpmesh had one
  */
 public record ZooKeeperConfig(
         String connectString,
@@ -21,7 +23,8 @@ public record ZooKeeperConfig(
         Duration connectionTimeout,
         Duration retryBaseSleep,
         Duration retryMaxSleep,
-        int retries) {
+        int retries,
+        ZooKeeperAuth auth) {
 
     public static final String DEFAULT_CONNECT_STRING = "127.0.0.1:2181";
     public static final String DEFAULT_ROOT = "/tcpmesh";
@@ -61,17 +64,23 @@ public record ZooKeeperConfig(
     /** The defaults, against the given ensemble and root. */
     public static ZooKeeperConfig of(String connectString, String root) {
         return new ZooKeeperConfig(connectString, root, DEFAULT_SESSION_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT,
-                Duration.ofMillis(200), Duration.ofSeconds(2), 3);
+                Duration.ofMillis(200), Duration.ofSeconds(2), 3, null);
     }
 
     /** The same, with another session timeout; a connection attempt never outlasts the session. */
     public ZooKeeperConfig withSessionTimeout(Duration timeout) {
         Duration connect = connectionTimeout.compareTo(timeout) > 0 ? timeout : connectionTimeout;
-        return new ZooKeeperConfig(connectString, root, timeout, connect, retryBaseSleep, retryMaxSleep, retries);
+        return new ZooKeeperConfig(connectString, root, timeout, connect, retryBaseSleep, retryMaxSleep, retries, auth);
     }
 
-    public ZooKeeperConfig withConnectionTimeout(Duration timeout) {
-        return new ZooKeeperConfig(connectString, root, sessionTimeout, timeout, retryBaseSleep, retryMaxSleep, retries);
+    /** The same, authenticating with the given identity (null: none). */
+    public ZooKeeperConfig withAuth(ZooKeeperAuth identity) {
+        return new ZooKeeperConfig(connectString, root, sessionTimeout, connectionTimeout, retryBaseSleep, retryMaxSleep, retries, identity);
+    }
+
+    /** True when this client authenticates and protects what it creates. */
+    public boolean authenticated() {
+        return auth != null;
     }
 
     /** The root without its leading slash, as Curator's namespace wants it. */

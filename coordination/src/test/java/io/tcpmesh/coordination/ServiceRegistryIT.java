@@ -163,4 +163,25 @@ class ServiceRegistryIT {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void aRegistrationThatDoesNotParseIsIgnoredAndTheWatchKeepsWorking() throws Exception {
+        CuratorFramework client = zk.newClient();
+        client.create().creatingParentsIfNeeded().forPath(ServiceRegistry.SERVICES_PATH + "/md5/garbage", "not json {".getBytes());
+        client.create().forPath(ServiceRegistry.SERVICES_PATH + "/md5/no-port",
+                ("{\"name\":\"md5\",\"id\":\"no-port\",\"address\":\"127.0.0.1\",\"payload\":"
+                        + "{\"@class\":\"io.tcpmesh.coordination.InstanceDetails\",\"nodeId\":\"x\"}}").getBytes());
+        ServiceRegistry registry = registry(zk.newClient());
+        ServiceWatch watch = registry.watch("md5");
+        Timing.await("watch filled", Duration.ofSeconds(5), watch::isInitialised);
+
+        registry.register("md5", "md5-7001", "127.0.0.1", 7001, details("md5-7001", Map.of()));
+        Timing.await("the valid instance listed", Duration.ofSeconds(5), () -> watch.instances().size() == 1);
+        client.setData().forPath(ServiceRegistry.SERVICES_PATH + "/md5/garbage", new byte[]{0, 1, 2, '\n'});
+        registry.register("md5", "md5-7002", "127.0.0.1", 7002, details("md5-7002", Map.of()));
+
+        List<Instance> seen = Timing.await("both valid instances, nothing else", Duration.ofSeconds(5), watch::instances, l -> l.size() == 2);
+        assertThat(seen).extracting(Instance::id).containsExactly("md5-7001", "md5-7002");
+        assertThat(watch.allInstances()).hasSize(2);
+    }
 }

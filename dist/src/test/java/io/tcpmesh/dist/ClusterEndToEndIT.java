@@ -1,5 +1,6 @@
 package io.tcpmesh.dist;
 
+import io.tcpmesh.coordination.testing.Http;
 import io.tcpmesh.coordination.testing.Timing;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -18,6 +19,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -39,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterEndToEndIT {
     private static final Path DIST = Path.of("").toAbsolutePath();
-    private static final int[] DEFAULT_PORTS = {2181, 7000, 7001, 7002, 7003, 8000, 8888, 9601, 9602, 9603, 7100, 7101, 7102, 7201, 9000};
+    private static final int[] DEFAULT_PORTS = {2181, 7000, 7001, 7002, 7003, 8000, 8888, 9601, 9602, 9603, 7100, 7101, 7102, 7201, 9000,
+            9001, 9002, 9003, 9701, 9702, 9703, 9101, 9102, 9201};
 
     private static Path runDir;
     private static int offset;
@@ -97,6 +100,28 @@ class ClusterEndToEndIT {
         Matcher m = Pattern.compile("\\[(md5-[^\\]]*)]").matcher(r.output());
         assertThat(m.find()).as("%s", r).isTrue();
         assertThat(m.group(1).split(",\\s*")).hasSize(3);
+    }
+
+    @Test
+    @Order(4)
+    void theClusterWritesWithTheSecretStartClusterMadeAndTheZooKeeperCliWithoutItCannot() throws Exception {
+        Path secret = runDir.resolve("zk-auth");
+        assertThat(Files.readString(secret).trim()).matches("[0-9a-f]{64}");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
+
+        Shell.Result acl = sh.run("./zkcli.sh getAcl /tcpmesh/services/md5", Duration.ofSeconds(60));
+        assertThat(acl.output()).as("%s", acl).contains("'digest,'tcpmesh:").contains("'world,'anyone\n: r");
+
+        Shell.Result rogue = sh.run("./zkcli.sh create -e /tcpmesh/services/md5/rogue '{}'", Duration.ofSeconds(60));
+        assertThat(rogue.output()).as("%s", rogue).contains("Insufficient permission : /tcpmesh/services/md5/rogue");
+        Shell.Result ls = sh.run("./zkcli.sh ls /tcpmesh/services/md5", Duration.ofSeconds(60));
+        assertThat(ls.exitCode()).as("%s", ls).isZero();
+        assertThat(ls.output()).as("%s", ls).contains("md5-").doesNotContain("rogue");
+
+        Shell.Result write = sh.run("./zkcli.sh --write create /tcpmesh/e2e-probe 'written with the secret'"
+                + " && ./zkcli.sh get /tcpmesh/e2e-probe && ./zkcli.sh --write delete /tcpmesh/e2e-probe", Duration.ofSeconds(90));
+        assertThat(write.exitCode()).as("%s", write).isZero();
+        assertThat(write.output()).contains("written with the secret").doesNotContain(Files.readString(secret).trim());
     }
 
     @Test
@@ -180,7 +205,7 @@ class ClusterEndToEndIT {
         Shell.Result r = sh.run(agents + " wait", Duration.ofSeconds(90));
         assertThat(r.exitCode()).as("%s", r).isZero();
         Timing.await("a report naming the three agents", Duration.ofSeconds(30), () -> quietly(() -> {
-            Shell.Result report = sh.run("bin/storage-collector report e2e --db \"$TCPMESH_RUN_DIR/storage/runs.db\"", Duration.ofSeconds(30));
+            Shell.Result report = sh.run("bin/storage-collector report e2e", Duration.ofSeconds(30)); // finds the cluster's database
             return report.output();
         }), out -> out != null && out.contains("e2e-agent-1") && out.contains("e2e-agent-2") && out.contains("e2e-agent-3"));
     }
@@ -196,6 +221,26 @@ class ClusterEndToEndIT {
                 () -> quietly(() -> Files.readString(log)), text -> text != null && text.contains("reloaded (SIGHUP)"));
         Shell.Result r = sh.run("echo -n 'Hello, MD5 server!' | nc -N 127.0.0.1 " + port(7000), Duration.ofSeconds(30));
         assertThat(r.output().trim()).isEqualTo("ba6f4fdbbfad6e8613f4f9459db93c7e");
+    }
+
+    @Test
+    @Order(11)
+    void restartNodeBringsTheKilledMd5NodeBackWithItsAdminEndpoint() throws Exception {
+        String node = "md5-" + port(7002);
+        Shell.Result r = sh.run("./restart-node.sh " + node, Duration.ofSeconds(90));
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(r.output()).contains("restarted " + node);
+        Timing.await(node + " registered again", Duration.ofSeconds(30), () -> quietly(() -> sh.run("./zkcli.sh ls /tcpmesh/services/md5",
+                Duration.ofSeconds(60)).output()), out -> out != null && out.contains(node));
+        String admin = "127.0.0.1:" + port(9002);
+        assertThat(Http.get(admin, "/health")).isEqualTo("200 ok\n");
+        assertThat(Http.get(admin, "/metrics")).contains("tcpmesh_info{node=\"" + node + "\",service=\"md5\"")
+                .doesNotContain("version=\"dev\"");
+        assertThat(sh.run("./restart-node.sh md5-1", Duration.ofSeconds(30)).exitCode()).isEqualTo(2);
+        String proxyAdmin = "127.0.0.1:" + port(9000);
+        Timing.await("the cluster page lists " + node + " healthy", Duration.ofSeconds(30), () -> Http.get(proxyAdmin, "/cluster.json"),
+                page -> page.startsWith("200 ") && Pattern.compile("\"id\" : \"" + node + "\",[^}]*\"health\" : \"ok\"", Pattern.DOTALL)
+                        .matcher(page).find());
     }
 
     @Test

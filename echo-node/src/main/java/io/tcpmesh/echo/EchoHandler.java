@@ -1,8 +1,10 @@
 package io.tcpmesh.echo;
 
 import io.tcpmesh.coordination.bootstrap.Node;
+import io.tcpmesh.coordination.server.ReadThrottle;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.service.IoHandlerAdapter;
+import org.apache.mina.core.session.AttributeKey;
 import org.apache.mina.core.session.IdleStatus;
 import org.apache.mina.core.session.IoSession;
 import org.slf4j.Logger;
@@ -17,14 +19,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * the same acceptor.
  *
  * <p>Backpressure: MINA's write queue is unbounded, so when a session's pending write bytes pass the
- * high water mark, the session that fed it (itself, or a broadcasting sender) stops being read; the
- * fed session's {@code messageSent} resumes it once its queue is below the low water mark. Nothing
- * here blocks a NioProcessor thread.
+ * high water mark, the session that fed it (itself, or a broadcasting sender) stops being read (its
+ * {@link ReadThrottle}); the fed session's {@code messageSent} resumes it once its queue is at the low
+ * water mark. Nothing here blocks a NioProcessor thread.
  */
 final class EchoHandler extends IoHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(EchoHandler.class);
     /** On a fed session: the sessions suspended because of its queue. */
-    private static final String WAITERS = EchoHandler.class.getName() + ".waiters";
+    private static final AttributeKey WAITERS = new AttributeKey(EchoHandler.class, "waiters");
+    /** On every session: the throttle on its reads. */
+    private static final AttributeKey THROTTLE = new AttributeKey(EchoHandler.class, "throttle");
 
     private final Node node;
     private final String port;
@@ -41,6 +45,7 @@ final class EchoHandler extends IoHandlerAdapter {
     @Override
     public void sessionCreated(IoSession session) {
         session.setAttribute(WAITERS, ConcurrentHashMap.<IoSession>newKeySet());
+        session.setAttribute(THROTTLE, new ReadThrottle(session, config.writeHighWater(), config.writeLowWater()));
     }
 
     @Override
@@ -63,10 +68,10 @@ final class EchoHandler extends IoHandlerAdapter {
             if (waiters == null) {
                 return;
             }
+            // a waiter first, so that a drain from here on finds it; the throttle rechecks the queue after suspending
             waiters.add(source);
-            source.suspendRead();
-            // the queue may have drained between the check and the suspension: wake at once if so
-            if (target.getScheduledWriteBytes() <= config.writeLowWater() || target.isClosing()) {
+            throttle(source).queued(target::getScheduledWriteBytes);
+            if (target.isClosing()) {
                 wake(target);
             }
         }
@@ -85,8 +90,8 @@ final class EchoHandler extends IoHandlerAdapter {
             return;
         }
         for (IoSession waiter : waiters) {
-            if (waiters.remove(waiter) && !waiter.isClosing()) {
-                waiter.resumeRead();
+            if (waiters.remove(waiter)) {
+                throttle(waiter).resume();
             }
         }
     }
@@ -96,10 +101,14 @@ final class EchoHandler extends IoHandlerAdapter {
         return (Set<IoSession>) session.getAttribute(WAITERS);
     }
 
+    private static ReadThrottle throttle(IoSession session) {
+        return (ReadThrottle) session.getAttribute(THROTTLE);
+    }
+
     /** The peer sent FIN: echo what is pending, then close (a half-closing client still gets its bytes). */
     @Override
     public void inputClosed(IoSession session) {
-        session.suspendRead();
+        throttle(session).stop();
         session.closeOnFlush();
     }
 

@@ -146,6 +146,10 @@ public final class EchoNode implements TcpService {
         return masterPort.sessionCount();
     }
 
+    MasterPort masterPort() {
+        return masterPort;
+    }
+
     /** The node-port acceptor (tests read its sessions). */
     public MinaTcpServer nodePort() {
         return nodePort;

@@ -115,6 +115,11 @@ final class MasterPort implements AutoCloseable {
         return boundAddress;
     }
 
+    /** The acceptor, bound only while leading (its statistics last the life of the process). */
+    org.apache.mina.core.service.IoService acceptor() {
+        return acceptor;
+    }
+
     int sessionCount() {
         return acceptor.getManagedSessionCount();
     }

@@ -59,7 +59,7 @@ class EchoClientIT {
         PipedOutputStream typing = new PipedOutputStream();
         PipedInputStream stdin = new PipedInputStream(typing);
         EchoClient client = new EchoClient(() -> MasterLocator.masterAddress(watch.instances()),
-                new Backoff(Duration.ofMillis(20), Duration.ofMillis(200), "--backoff-initial", "--backoff-max"), out.stream, err.stream);
+                new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)), out.stream, err.stream);
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
             try {
                 return client.run(stdin, Duration.ofSeconds(5));

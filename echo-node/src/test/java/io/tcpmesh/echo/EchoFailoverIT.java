@@ -63,13 +63,13 @@ class EchoFailoverIT {
 
         long started = System.nanoTime();
         leader.close();
-        RunningService next = awaitOneLeader();
-        Timing.await("master port answering on the new leader", Duration.ofSeconds(5), () -> answers(nodes.masterPort()));
+        // one bound for the whole move (Timing-scaled): another node serves, and the master port answers
+        RunningService next = Timing.await("another node serving the master port, and answering, within 5 s", Duration.ofSeconds(5),
+                () -> nodes.onlyServing().filter(n -> n != leader && answers(nodes.masterPort())), Optional::isPresent).get();
         long millis = (System.nanoTime() - started) / 1_000_000;
 
         assertThat(next).isNotSameAs(leader);
         System.out.println("master port moved after a graceful stop in " + millis + " ms");
-        assertThat(millis).isLessThan(Timing.seconds(5).toMillis());
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.tcpmesh.coordination.testing.TestZooKeeper;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -22,43 +23,48 @@ final class EchoNodes implements AutoCloseable {
     private final TestZooKeeper zk;
     private final int masterPort;
     private final List<RunningService> nodes = new ArrayList<>();
+    /** The master port, bound as 0 and held until the first node starts, so nothing else takes it meanwhile. */
+    private ServerSocket masterReservation;
+    private boolean admin;
 
     EchoNodes(TestZooKeeper zk) throws IOException {
         this.zk = zk;
-        this.masterPort = freePort();
+        this.masterReservation = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        this.masterPort = masterReservation.getLocalPort();
     }
 
-    /** A port nobody listens on now: bound as 0, read back, released. */
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    /**
-     * A free port for a node, never the master port: a node bound on 0 could be handed the master port,
-     * which was free when it was picked.
-     */
-    private int nodePort() throws IOException {
-        for (int i = 0; i < 100; i++) {
-            int port = freePort();
-            if (port != masterPort) {
-                return port;
-            }
-        }
-        throw new IOException("no free port other than " + masterPort);
+    /** Nodes started from now on get an admin endpoint on a free port. */
+    EchoNodes withAdmin() {
+        admin = true;
+        return this;
     }
 
     int masterPort() {
         return masterPort;
     }
 
+    /** A node on port 0; one that was handed the master port's number (free until a leader binds it) starts again. */
     RunningService start(EchoConfig config) throws Exception {
-        ServiceOptions options = new ServiceOptions(nodePort()).zk(zk.connectString()).zkRoot(zk.root())
-                .zkSessionTimeout(SESSION_TIMEOUT).bind("127.0.0.1").drainTimeout(Duration.ofMillis(200));
-        RunningService node = ServiceLauncher.start("echo", options, new EchoModule(config));
-        nodes.add(node);
-        return node;
+        releaseMasterPort();
+        for (int attempt = 0; attempt < 10; attempt++) {
+            ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root())
+                    .zkSessionTimeout(SESSION_TIMEOUT).bind("127.0.0.1").drainTimeout(Duration.ofMillis(200))
+                    .adminPort(admin ? 0 : null);
+            RunningService node = ServiceLauncher.start("echo", options, new EchoModule(config));
+            if (node.port() != masterPort) {
+                nodes.add(node);
+                return node;
+            }
+            node.close();
+        }
+        throw new IOException("every node was handed the master port " + masterPort);
+    }
+
+    private void releaseMasterPort() throws IOException {
+        if (masterReservation != null) {
+            masterReservation.close();
+            masterReservation = null;
+        }
     }
 
     RunningService start() throws Exception {
@@ -117,6 +123,11 @@ final class EchoNodes implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            releaseMasterPort();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
         for (int i = nodes.size() - 1; i >= 0; i--) {
             nodes.get(i).close();
         }

@@ -1,11 +1,11 @@
 package io.tcpmesh.md5;
 
-import com.google.inject.Inject;
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.bootstrap.Node;
+import io.tcpmesh.coordination.server.ReadThrottle;
+import jakarta.inject.Inject;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.service.IoHandlerAdapter;
-import org.apache.mina.core.service.IoProcessor;
-import org.apache.mina.core.session.AbstractIoSession;
 import org.apache.mina.core.session.AttributeKey;
 import org.apache.mina.core.session.IdleStatus;
 import org.apache.mina.core.session.IoSession;
@@ -18,24 +18,28 @@ import java.net.SocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One connection: hash every byte as it arrives; when the client half-closes, answer 32 hex digits and a
- * newline, then close. Idle connections are closed unanswered; past the connection cap, new ones are
- * closed at once.
+ * newline, then close. Idle connections, and those sending under the minimum rate ({@link #checkRate}),
+ * are closed unanswered; past the connection cap, new ones are closed at once.
  *
  * <p>Threading: MINA calls every method on the connection's NioProcessor thread, in order. With
  * {@link Hashing#IO} the digest is updated right there. With {@link Hashing#EXECUTOR} each buffer and
- * the final answer go, in order, to the connection's {@link SerialExecutor}; reading pauses while more than
- * {@code maxBacklog} bytes wait to be hashed. MINA's ExecutorFilter is not used because it does not carry
- * {@code inputClosed}, which would then overtake the buffers still queued.
+ * the final answer go, in order, to the connection's {@link SerialExecutor}; reading pauses (a
+ * {@link ReadThrottle}) while more than {@code maxBacklog} bytes wait to be hashed, and resumes at half of
+ * it. MINA's ExecutorFilter is not used because it does not carry {@code inputClosed}, which would then
+ * overtake the buffers still queued.
  */
 public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Md5Handler.class);
     private static final AttributeKey STATE = new AttributeKey(Md5Handler.class, "state");
     private static final long REJECT_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** A client that sent bytes and then waited: almost always a netcat that never sends its FIN. */
+    static final String NO_HALF_CLOSE_HINT = "; no half-close came (the answer follows the client's FIN: use nc -N, "
+            + "or shutdown(SHUT_WR) after the last byte)";
 
     private final Node node;
     private final Md5Config config;
@@ -48,31 +52,41 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
         this.node = node;
         this.config = config;
         this.stats = stats;
-        this.hashers = config.hashing() == Hashing.EXECUTOR ? Executors.newFixedThreadPool(config.ioThreads(), new HasherThreads()) : null;
+        this.hashers = config.hashing() == Hashing.EXECUTOR ? Executors.newFixedThreadPool(config.ioThreads(), DaemonThreads.numbered("md5-hasher")) : null;
     }
 
     /** Per-connection state, a session attribute. */
     private static final class Connection {
         final StreamingMd5 md5 = new StreamingMd5();
         final SerialExecutor serial;
-        int backlog; // guarded by this
-        boolean paused; // guarded by this
+        final ReadThrottle throttle;
+        /** Bytes read but not yet hashed (executor mode). */
+        final AtomicLong backlog = new AtomicLong();
+        /** Bytes received; written by the I/O thread only. */
+        volatile long received;
+        /** The minimum-rate window: when it began and {@link #received} then; the rate checker's thread only. */
+        long windowStart;
+        long windowReceived;
         volatile boolean admitted;
-        volatile boolean finished;
+        /** Answered, or closed by the server, or gone: set once, by whichever comes first. */
+        final AtomicBoolean finished = new AtomicBoolean();
 
-        Connection(SerialExecutor serial) {
+        Connection(SerialExecutor serial, ReadThrottle throttle) {
             this.serial = serial;
+            this.throttle = throttle;
         }
     }
 
     @Override
     public void sessionCreated(IoSession session) {
-        Connection c = new Connection(hashers == null ? null : new SerialExecutor(hashers));
+        Connection c = new Connection(hashers == null ? null : new SerialExecutor(hashers),
+                new ReadThrottle(session, config.maxBacklog(), config.maxBacklog() / 2));
+        c.windowStart = System.nanoTime();
         session.setAttribute(STATE, c);
         if (stats.open.incrementAndGet() > config.maxConnections()) {
             stats.open.decrementAndGet();
             stats.rejected.increment();
-            c.finished = true;
+            c.finished.set(true);
             logRejection(session);
             session.closeNow();
             return;
@@ -94,47 +108,22 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
     public void messageReceived(IoSession session, Object message) {
         Connection c = connection(session);
         IoBuffer buffer = (IoBuffer) message;
-        if (c.finished) {
+        if (c.finished.get()) {
             return;
         }
+        c.received += buffer.remaining();
         if (c.serial == null) {
             hash(c, buffer);
             return;
         }
         int n = buffer.remaining();
-        synchronized (c) {
-            c.backlog += n;
-            if (c.backlog > config.maxBacklog() && !c.paused) {
-                c.paused = true;
-                session.suspendRead();
-            }
-        }
+        c.backlog.addAndGet(n);
+        c.throttle.queued(c.backlog::get);
         // MINA hands each read its own buffer, so it may be hashed later on another thread
         c.serial.execute(() -> {
             hash(c, buffer);
-            synchronized (c) {
-                c.backlog -= n;
-                if (c.paused && c.backlog <= config.maxBacklog() / 2) {
-                    c.paused = false;
-                    if (!c.finished) {
-                        resumeRead(session);
-                    }
-                }
-            }
+            c.throttle.drained(c.backlog.addAndGet(-n));
         });
-    }
-
-    /**
-     * MINA's resumeRead only changes the selection key's interest set; called off the I/O thread it takes
-     * effect at the processor's next select, up to a second later (measured: 1.5 MB/s). A flush request
-     * wakes the selector at once; with an empty write queue it writes nothing.
-     */
-    @SuppressWarnings("unchecked")
-    private static void resumeRead(IoSession session) {
-        session.resumeRead();
-        if (session instanceof AbstractIoSession s) {
-            ((IoProcessor<IoSession>) s.getProcessor()).flush(session);
-        }
     }
 
     private void hash(Connection c, IoBuffer buffer) {
@@ -148,11 +137,10 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
     public void inputClosed(IoSession session) {
         Connection c = connection(session);
         // the selector keeps reporting the closed input as readable until reads stop
-        session.suspendRead();
-        if (c.finished) {
+        c.throttle.stop();
+        if (!c.finished.compareAndSet(false, true)) {
             return;
         }
-        c.finished = true;
         if (c.serial == null) {
             answer(session, c);
         } else {
@@ -163,21 +151,57 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
     private void answer(IoSession session, Connection c) {
         session.write(IoBuffer.wrap(c.md5.answer()));
         session.closeOnFlush();
-        stats.answered.increment();
+        stats.digested(c.md5.length());
         log.debug("[{}] session {} from {} answered after {} bytes", node.name(), session.getId(), peer(session), c.md5.length());
     }
 
     @Override
     public void sessionIdle(IoSession session, IdleStatus status) {
         Connection c = connection(session);
-        if (c.finished) {
+        if (!c.finished.compareAndSet(false, true)) {
             return;
         }
-        c.finished = true;
         stats.idle.increment();
-        log.info("[{}] session {} from {} closed: idle for {} after {} bytes", node.name(), session.getId(), peer(session),
-                config.idleTimeout().toSeconds() + "s", c.md5.length());
+        log.info("[{}] session {} from {} closed: idle for {} after {} bytes{}", node.name(), session.getId(), peer(session),
+                config.idleTimeout().toSeconds() + "s", c.received, c.received > 0 ? NO_HALF_CLOSE_HINT : "");
         session.closeNow();
+    }
+
+    /**
+     * Closes, unanswered, a connection that sent fewer than {@code --min-rate} bytes per second over its
+     * last whole window (a slow-loris client holding a descriptor with a byte now and then). Called about
+     * once a second for every session, from one thread. Windows in which reading was paused for the
+     * hashers' backlog do not count against the client.
+     */
+    void checkRate(IoSession session, long nowNanos) {
+        Connection c = connection(session);
+        if (c == null || !c.admitted || c.finished.get() || config.minRate() == 0) {
+            return;
+        }
+        if (c.throttle.isPaused()) {
+            startWindow(c, nowNanos);
+            return;
+        }
+        if (nowNanos - c.windowStart < config.rateWindow().toNanos()) {
+            return;
+        }
+        long sent = c.received - c.windowReceived;
+        if (sent >= config.minBytesPerWindow()) {
+            startWindow(c, nowNanos);
+            return;
+        }
+        if (!c.finished.compareAndSet(false, true)) {
+            return;
+        }
+        stats.slow.increment();
+        log.info("[{}] session {} from {} closed: {} bytes in the last {}, under --min-rate {} B/s; {} bytes in all", node.name(),
+                session.getId(), peer(session), sent, config.rateWindow().toSeconds() + "s", config.minRate(), c.received);
+        session.closeNow();
+    }
+
+    private static void startWindow(Connection c, long nowNanos) {
+        c.windowStart = nowNanos;
+        c.windowReceived = c.received;
     }
 
     @Override
@@ -197,8 +221,7 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
             return;
         }
         stats.open.decrementAndGet();
-        if (!c.finished) {
-            c.finished = true;
+        if (c.finished.compareAndSet(false, true)) {
             stats.abandoned.increment();
             log.debug("[{}] session {} from {} closed before half-closing, after {} bytes", node.name(), session.getId(),
                     peer(session), c.md5.length());
@@ -222,17 +245,6 @@ public final class Md5Handler extends IoHandlerAdapter implements AutoCloseable 
     public void close() {
         if (hashers != null) {
             hashers.shutdownNow();
-        }
-    }
-
-    private static final class HasherThreads implements java.util.concurrent.ThreadFactory {
-        private final AtomicInteger count = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "md5-hasher-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
         }
     }
 }

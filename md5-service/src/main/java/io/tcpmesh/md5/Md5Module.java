@@ -1,8 +1,10 @@
 package io.tcpmesh.md5;
 
 import com.google.inject.AbstractModule;
-import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import io.tcpmesh.coordination.admin.MetricsSource;
 import io.tcpmesh.coordination.bootstrap.TcpService;
+import jakarta.inject.Singleton;
 
 import java.util.Objects;
 
@@ -21,5 +23,6 @@ public final class Md5Module extends AbstractModule {
         bind(Md5Handler.class).in(Singleton.class);
         bind(Md5Server.class).in(Singleton.class);
         bind(TcpService.class).to(Md5Server.class);
+        Multibinder.newSetBinder(binder(), MetricsSource.class).addBinding().to(Md5Metrics.class);
     }
 }

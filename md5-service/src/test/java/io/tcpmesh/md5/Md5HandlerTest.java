@@ -33,8 +33,12 @@ class Md5HandlerTest {
         }
     }
 
+    /** With one hashing thread: tasks of all sessions run in the order they were queued. */
     private Md5Handler handler(Hashing hashing, int maxConnections) {
-        Md5Config config = Md5Config.defaults().withHashing(hashing).withMaxConnections(maxConnections);
+        return handler(Md5Config.defaults().withHashing(hashing).withMaxConnections(maxConnections).withIoThreads(1));
+    }
+
+    private Md5Handler handler(Md5Config config) {
         handler = new Md5Handler(new Node("md5", "md5-test"), config, stats);
         return handler;
     }
@@ -101,14 +105,70 @@ class Md5HandlerTest {
     @ParameterizedTest
     @EnumSource(Hashing.class)
     void idleSessionIsClosedWithoutAnswer(Hashing hashing) {
-        Recorded r = new Recorded(handler(hashing, 10));
+        Md5Handler h = handler(hashing, 10);
+        Recorded r = new Recorded(h);
         r.send("partial".getBytes(StandardCharsets.US_ASCII), 0, 7);
         r.session.getFilterChain().fireSessionIdle(IdleStatus.READER_IDLE);
         assertThat(r.session.isClosing()).isTrue();
         r.session.getFilterChain().fireInputClosed();
+        awaitEverythingQueuedBefore(h);
         assertThat(r.written).isEmpty();
         assertThat(stats.idle()).isEqualTo(1);
-        assertThat(stats.answered()).isZero();
+        assertThat(stats.answered()).as("the later session only").isEqualTo(1);
+    }
+
+    /**
+     * In executor mode an answer is written later, on the hashing thread: a later session's answer, queued
+     * behind it on the one hashing thread, shows that whatever was queued before has run.
+     */
+    private static void awaitEverythingQueuedBefore(Md5Handler h) {
+        Recorded later = new Recorded(h);
+        later.session.getFilterChain().fireInputClosed();
+        Timing.await("a later session's answer", Duration.ofSeconds(5), () -> !later.written.isEmpty());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Hashing.class)
+    void connectionUnderTheMinimumRateIsClosedAtTheEndOfItsWindow(Hashing hashing) {
+        long start = System.nanoTime();
+        Md5Handler h = handler(Md5Config.defaults().withHashing(hashing).withIoThreads(1).withMinRate(100, Duration.ofSeconds(10)));
+        Recorded r = new Recorded(h);
+        r.send(new byte[999], 0, 999);
+        h.checkRate(r.session, start + Duration.ofSeconds(9).toNanos());
+        assertThat(r.session.isClosing()).as("within the first window").isFalse();
+        h.checkRate(r.session, start + Duration.ofSeconds(11).toNanos());
+        assertThat(r.session.isClosing()).as("999 bytes in 10 s, under 100 B/s").isTrue();
+        assertThat(stats.slow()).isEqualTo(1);
+        r.session.getFilterChain().fireInputClosed();
+        awaitEverythingQueuedBefore(h);
+        assertThat(r.written).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Hashing.class)
+    void everyWindowIsMeasuredOnItsOwn(Hashing hashing) {
+        long start = System.nanoTime();
+        Md5Handler h = handler(Md5Config.defaults().withHashing(hashing).withMinRate(100, Duration.ofSeconds(10)));
+        Recorded r = new Recorded(h);
+        r.send(new byte[1000], 0, 1000);
+        h.checkRate(r.session, start + Duration.ofSeconds(11).toNanos());
+        assertThat(r.session.isClosing()).as("1000 bytes in the first window").isFalse();
+        r.send(new byte[1000], 0, 1000);
+        h.checkRate(r.session, start + Duration.ofSeconds(22).toNanos());
+        assertThat(r.session.isClosing()).as("1000 more in the second").isFalse();
+        r.send(new byte[10], 0, 10);
+        h.checkRate(r.session, start + Duration.ofSeconds(33).toNanos());
+        assertThat(r.session.isClosing()).as("10 bytes in the third, though 2010 in all").isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Hashing.class)
+    void aZeroMinimumRateTurnsTheCheckOff(Hashing hashing) {
+        long start = System.nanoTime();
+        Md5Handler h = handler(Md5Config.defaults().withHashing(hashing).withMinRate(0, Duration.ofSeconds(10)));
+        Recorded r = new Recorded(h);
+        h.checkRate(r.session, start + Duration.ofHours(1).toNanos());
+        assertThat(r.session.isClosing()).isFalse();
     }
 
     @ParameterizedTest

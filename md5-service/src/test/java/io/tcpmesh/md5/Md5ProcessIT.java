@@ -63,7 +63,8 @@ class Md5ProcessIT {
     @Test
     void sigtermDeregistersStopsAcceptingDrainsAndExitsZero() throws Exception {
         CuratorFramework client = zk.newClient();
-        try (ServerProcess md5 = start("--drain-timeout", "20s")) {
+        // the connection in progress idles on purpose: no minimum rate may close it while the test waits
+        try (ServerProcess md5 = start("--drain-timeout", "20s", "--min-rate", "0")) {
             String path = "/services/md5/md5-" + md5.port();
             Timing.await("registered at " + path, Duration.ofSeconds(10), () -> exists(client, path));
             try (Socket inProgress = Md5Client.connect(md5.port())) {

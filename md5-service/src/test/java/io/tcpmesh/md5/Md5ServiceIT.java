@@ -39,7 +39,7 @@ class Md5ServiceIT {
     private RunningService start(Md5Config config) throws Exception {
         ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root())
                 .zkSessionTimeout(Duration.ofSeconds(2)).bind("127.0.0.1").drainTimeout(Duration.ofSeconds(2));
-        return ServiceLauncher.start(Md5Main.SERVICE, options, new Md5Module(config));
+        return ServiceLauncher.start(Md5ServiceCommand.SERVICE, options, new Md5Module(config));
     }
 
     private RunningService start() throws Exception {
@@ -98,7 +98,8 @@ class Md5ServiceIT {
     /** A fast sender against the smallest backlog: reading pauses and resumes thousands of times. */
     @Test
     void executorHashingPausesAndResumesReadingWithoutStalling() throws Exception {
-        Md5Config config = new Md5Config(Duration.ofSeconds(30), 100, Hashing.EXECUTOR, 2, 64 * 1024);
+        Md5Config config = new Md5Config(Duration.ofSeconds(30), 100, Hashing.EXECUTOR, 2, 64 * 1024,
+                Md5Config.DEFAULT_MIN_RATE, Md5Config.DEFAULT_RATE_WINDOW);
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (RunningService md5 = start(config); Socket s = Md5Client.connect(md5.port())) {
             byte[] block = new byte[256 * 1024];

@@ -1,5 +1,6 @@
 package io.tcpmesh.md5;
 
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.testing.Timing;
 
 import java.io.BufferedReader;
@@ -25,9 +26,7 @@ final class ServerProcess implements AutoCloseable {
 
     private ServerProcess(Process process) {
         this.process = process;
-        reader = new Thread(this::readLog, "md5-process-log");
-        reader.setDaemon(true);
-        reader.start();
+        reader = DaemonThreads.start("md5-process-log", this::readLog);
         String line = Timing.await("md5-service to log its port", Duration.ofSeconds(20),
                 () -> log.stream().filter(l -> SERVING.matcher(l).find()).findFirst().orElse(null), l -> l != null);
         Matcher m = SERVING.matcher(line);
@@ -38,7 +37,7 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(String heap, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 System.getProperty("java.home") + "/bin/java", "-Xmx" + heap, "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), Md5Main.class.getName(), "--bind", "127.0.0.1", "--port", "0"));
+                "-cp", System.getProperty("java.class.path"), Md5ServiceCommand.class.getName(), "--bind", "127.0.0.1", "--port", "0"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {

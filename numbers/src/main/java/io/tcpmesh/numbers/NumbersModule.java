@@ -3,6 +3,10 @@ package io.tcpmesh.numbers;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.OptionalBinder;
+import io.tcpmesh.coordination.admin.HealthCheck;
+import io.tcpmesh.coordination.admin.MetricsSource;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.bootstrap.ServiceOptions;
 import io.tcpmesh.coordination.bootstrap.TcpService;
@@ -23,6 +27,8 @@ public final class NumbersModule extends AbstractModule {
     protected void configure() {
         bind(NumbersConfig.class).toInstance(config);
         bind(TcpService.class).to(NumbersServer.class);
+        Multibinder.newSetBinder(binder(), MetricsSource.class).addBinding().to(NumbersMetrics.class);
+        OptionalBinder.newOptionalBinder(binder(), HealthCheck.class).setBinding().to(NumbersHealth.class);
     }
 
     @Provides

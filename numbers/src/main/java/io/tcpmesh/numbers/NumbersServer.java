@@ -42,6 +42,7 @@ public final class NumbersServer implements TcpService {
     private final ExecutorService workers;
     private final ScheduledExecutorService sweeper;
     private final MinaTcpServer tcp;
+    private final NumbersCounters counters = new NumbersCounters();
 
     public NumbersServer(Node node, InetSocketAddress bindAddress, NumbersConfig config, SessionStore store) {
         this.node = node;
@@ -54,7 +55,7 @@ public final class NumbersServer implements TcpService {
         statelessTicker.setRemoveOnCancelPolicy(true);
         this.workers = Executors.newFixedThreadPool(WORKERS, r -> daemon(r, "numbers-store"));
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "numbers-sweeper"));
-        NumbersServerHandler handler = new NumbersServerHandler(node, config, sessions, ticker, statelessTicker, workers);
+        NumbersServerHandler handler = new NumbersServerHandler(node, config, sessions, ticker, statelessTicker, workers, counters);
         this.tcp = new MinaTcpServer(node, bindAddress, handler);
         tcp.acceptor().getFilterChain().addLast("lines", new ProtocolCodecFilter(new LineCodecFactory(Protocol.MAX_CLIENT_LINE)));
         tcp.acceptor().getSessionConfig().setIdleTime(IdleStatus.READER_IDLE, Math.toIntExact(config.helloTimeout().toSeconds()));
@@ -62,6 +63,14 @@ public final class NumbersServer implements TcpService {
 
     public Sessions sessions() {
         return sessions;
+    }
+
+    public NumbersCounters counters() {
+        return counters;
+    }
+
+    org.apache.mina.core.service.IoService acceptor() {
+        return tcp.acceptor();
     }
 
     public NumbersConfig config() {
@@ -74,7 +83,7 @@ public final class NumbersServer implements TcpService {
         node.attribute("store", store.kind());
         node.attribute("interval", Durations.format(config.interval()));
         long sweep = config.sweepPeriod().toMillis();
-        sweeper.scheduleWithFixedDelay(sessions::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+        sweeper.scheduleWithFixedDelay(() -> counters.expired(sessions.sweep()), sweep, sweep, TimeUnit.MILLISECONDS);
         log.info("[{}] numbers: interval {} ms, expiry {} ms, {} session store{}", node.name(), config.interval().toMillis(),
                 config.expiry().toMillis(), store.kind(),
                 config.failEvery() > 0 ? ", dropping each connection every " + config.failEvery() + " messages, then offline for "

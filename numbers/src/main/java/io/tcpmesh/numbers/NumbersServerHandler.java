@@ -38,10 +38,12 @@ final class NumbersServerHandler extends IoHandlerAdapter implements Stream.Even
     private final ScheduledExecutorService ticker;
     private final ScheduledExecutorService statelessTicker;
     private final ExecutorService workers;
+    private final NumbersCounters counters;
     private volatile long offlineUntil;
 
     NumbersServerHandler(Node node, NumbersConfig config, Sessions sessions, ScheduledExecutorService ticker,
-                         ScheduledExecutorService statelessTicker, ExecutorService workers) {
+                         ScheduledExecutorService statelessTicker, ExecutorService workers, NumbersCounters counters) {
+        this.counters = counters;
         this.node = node;
         this.config = config;
         this.sessions = sessions;
@@ -91,6 +93,7 @@ final class NumbersServerHandler extends IoHandlerAdapter implements Stream.Even
             refuse(session, e.line());
             return;
         }
+        counters.claimed(hello.next());
         Stream stream = new Stream(session, hello, claim, 0, config.failEvery(), this);
         begin(stream);
         if (session.isClosing() && stream.closed()) {
@@ -179,6 +182,7 @@ final class NumbersServerHandler extends IoHandlerAdapter implements Stream.Even
         if (session.setAttributeIfAbsent(REFUSED, Boolean.TRUE) != null) {
             return;
         }
+        counters.refused(line);
         session.write(line);
         session.closeOnFlush();
     }

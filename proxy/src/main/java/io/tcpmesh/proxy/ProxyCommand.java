@@ -19,21 +19,16 @@ import java.util.concurrent.Callable;
         description = {"Listens on every port of every app in the configuration and forwards each connection to a live target:",
                 "a fixed host:port, or instances discovered in ZooKeeper (discovery:SERVICE, discovery:SERVICE?leader).",
                 "Reloads on SIGHUP, when the file changes, and from ZooKeeper <root>/config/proxy when that node exists.",
-                "Registers as service 'proxy' at its admin address. --port is not used: the apps' ports come from the file.",
+                "Registers as service 'proxy' at its admin address: --admin-port (default 9000; /stats, /cluster, /metrics, /health).",
+                "--port is not used: the apps' ports come from the file.",
                 "See docs/proxy.md."})
 public final class ProxyCommand implements Callable<Integer> {
+    /** The proxy serves its admin pages at the port it registers: --admin-port (default 9000) and --admin-bind are the shared options. */
     @Mixin
-    ServiceOptions service = new ServiceOptions(9000);
+    ServiceOptions service = new ServiceOptions(9000).adminPort(9000);
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The JSON configuration file.")
     Path config;
-
-    @Option(names = "--admin-port", paramLabel = "PORT",
-            description = "Port of the admin pages (/stats, /stats.json, /metrics, /health); 0 picks a free one. Registered in ZooKeeper (default: ${DEFAULT-VALUE}).")
-    int adminPort = 9000;
-
-    @Option(names = "--admin-bind", paramLabel = "ADDRESS", description = "Address of the admin pages (default: ${DEFAULT-VALUE}).")
-    String adminBind = "127.0.0.1";
 
     @Option(names = "--watch-interval", paramLabel = "DURATION", converter = Durations.class,
             description = "How often the configuration file is checked for changes (default: 1s).")
@@ -55,9 +50,10 @@ public final class ProxyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ProxySettings settings = new ProxySettings(config, adminBind, adminPort, watchInterval, configNode);
+        int adminPort = service.adminPortOrNull() == null ? 9000 : service.adminPortOrNull();
+        ProxySettings settings = new ProxySettings(config, service.adminBindText(), adminPort, watchInterval, configNode);
         ProxyConfig initial = ProxyConfigParser.read(config);
-        service.port(adminPort);
+        service.port(adminPort).adminServedByService(true);
         return ServiceLauncher.serve("proxy", service, new ProxyModule(settings, initial));
     }
 }

@@ -1,6 +1,7 @@
 package io.tcpmesh.proxy;
 
 import io.tcpmesh.proxy.config.AppConfig;
+import io.tcpmesh.proxy.routing.DownReason;
 import io.tcpmesh.proxy.routing.ProxiedApp;
 import io.tcpmesh.proxy.routing.Target;
 import org.apache.mina.core.buffer.IoBuffer;
@@ -155,8 +156,8 @@ final class ProxyConnection {
                 return; // the client left while connecting: not the target's fault
             }
         }
-        String why = f.isCanceled() ? "connect timeout after " + config.connectTimeout().toMillis() + " ms"
-                : String.valueOf(f.getException());
+        String why = f.isCanceled() ? DownReason.noAnswer(config.connectTimeout())
+                : DownReason.of(f.getException(), config.connectTimeout());
         t.connectFailed();
         t.markDown(why, System.currentTimeMillis());
         log.info("[{}] {} session {}: target {} failed ({}); trying the next", server.name(), app.name(), client.getId(), t, why);

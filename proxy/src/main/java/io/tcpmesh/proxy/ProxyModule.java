@@ -61,8 +61,8 @@ public final class ProxyModule extends AbstractModule {
 
     @Provides
     @Singleton
-    AdminServer admin(ProxyServer server, ConfigReloader reloader) {
-        return new AdminServer(() -> server.status(reloader.stats()), settings.adminAddress());
+    AdminServer admin(ProxyServer server, ConfigReloader reloader, Discovery discovery) {
+        return new AdminServer(() -> server.status(reloader.stats()), discovery, settings.adminAddress());
     }
 
     @Provides

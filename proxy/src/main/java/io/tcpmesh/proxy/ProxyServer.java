@@ -163,8 +163,10 @@ public final class ProxyServer implements AutoCloseable {
         return a == null ? List.of() : a.boundPorts();
     }
 
+    /** Every app's counters, in the configuration's order. */
     public List<AppStats> stats() {
-        return apps.values().stream().map(ProxiedApp::stats).toList();
+        Map<String, ProxiedApp> now = apps;
+        return config.apps().stream().map(a -> now.get(a.name())).filter(java.util.Objects::nonNull).map(ProxiedApp::stats).toList();
     }
 
     /** Bytes waiting in MINA's write queues, over every session of the proxy. */

@@ -85,6 +85,32 @@ class DiscoveryIT {
     }
 
     @Test
+    void aNodeThatRegistersAgainUnderItsIdKeepsItsTotals() throws Exception {
+        try (TestBackend a = new TestBackend(TestBackend.Mode.MD5)) {
+            ServiceRegistry nodes = registry();
+            Registration ra = register(nodes, "md5", "md5-a", a.port(), Map.of());
+            RunningService running = ProxyFixture.start(zk, ProxyFixture.write(dir, """
+                    {"Apps": [{"Name": "md5", "Ports": [0], "Targets": ["discovery:md5"]}]}"""));
+            ProxyServer proxy = ProxyFixture.server(running);
+            ProxiedApp app = proxy.app("md5");
+            int port = proxy.ports("md5").get(0);
+            Timing.await("md5-a discovered", Duration.ofSeconds(10), () -> targets(app), t -> t.size() == 1);
+            for (int i = 0; i < 3; i++) {
+                assertThat(ProxyFixture.request(port, "Hello, MD5 server!")).isEqualTo(DIGEST);
+            }
+            ra.close();
+            Timing.await("md5-a gone", Duration.ofSeconds(10), () -> targets(app), List::isEmpty);
+            register(nodes, "md5", "md5-a", a.port(), Map.of());
+            Timing.await("md5-a back", Duration.ofSeconds(10), () -> targets(app), t -> t.size() == 1);
+            assertThat(ProxyFixture.request(port, "Hello, MD5 server!")).isEqualTo(DIGEST);
+            assertThat(app.targets()).singleElement().satisfies(t -> {
+                assertThat(t.stats().total()).as("connections before and after the re-registration").isEqualTo(4);
+                assertThat(t.reason()).isEqualTo("registered again");
+            });
+        }
+    }
+
+    @Test
     void leaderTargetFollowsTheLeaderAndItsMasterPort() throws Exception {
         try (TestBackend one = new TestBackend(TestBackend.Mode.ECHO); TestBackend two = new TestBackend(TestBackend.Mode.ECHO);
              TestBackend master = new TestBackend(TestBackend.Mode.ECHO)) {

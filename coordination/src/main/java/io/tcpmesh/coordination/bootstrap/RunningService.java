@@ -2,13 +2,16 @@ package io.tcpmesh.coordination.bootstrap;
 
 import com.google.inject.Injector;
 import io.tcpmesh.coordination.Closeables;
+import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.Registration;
 import io.tcpmesh.coordination.ServiceRegistry;
 import io.tcpmesh.coordination.ZooKeeperConfig;
+import io.tcpmesh.coordination.admin.AdminEndpoint;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +34,14 @@ public final class RunningService implements AutoCloseable {
     private final InetSocketAddress address;
     private final Registration registration;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean draining;
+    private final AdminEndpoint admin;
 
     private RunningService(Injector injector, TcpService service, Node node, ServiceOptions options,
-                           InetSocketAddress address, Registration registration) {
+                           InetSocketAddress address, Registration registration, AtomicBoolean draining, AdminEndpoint admin) {
         this.injector = injector;
+        this.draining = draining;
+        this.admin = admin;
         this.service = service;
         this.node = node;
         this.options = options;
@@ -54,6 +61,15 @@ public final class RunningService implements AutoCloseable {
             throw e;
         }
         node.named(options.nodeId(node.service(), bound.getPort()));
+        AtomicBoolean draining = new AtomicBoolean();
+        AdminEndpoint admin;
+        try {
+            admin = ServiceAdmin.start(injector, node, options, bound, draining::get);
+        } catch (IOException | RuntimeException e) {
+            Closeables.closeQuietly(service, log);
+            closeCoordination(injector);
+            throw e;
+        }
         ServiceRegistry registry = injector.getInstance(ServiceRegistry.class);
         Registration registration = registry.register(node.service(), node.name(), options.advertisedHost(),
                 bound.getPort(), node.details());
@@ -63,13 +79,16 @@ public final class RunningService implements AutoCloseable {
         warnWhileZooKeeperIsDown(injector, node);
         log.info("[{}] serving on {}:{}, registering as {}/{} at {}:{}", node.name(), bound.getAddress().getHostAddress(),
                 bound.getPort(), node.service(), node.name(), options.advertisedHost(), bound.getPort());
-        return new RunningService(injector, service, node, options, bound, registration);
+        if (admin != null) {
+            log.info("[{}] admin endpoint on http://{}/health and /metrics", node.name(), node.attributes().get(ServiceAdmin.ATTRIBUTE));
+        }
+        return new RunningService(injector, service, node, options, bound, registration, draining, admin);
     }
 
     private static void warnWhileZooKeeperIsDown(Injector injector, Node node) {
         CuratorFramework client = injector.getInstance(CuratorFramework.class);
         ZooKeeperConfig config = injector.getInstance(ZooKeeperConfig.class);
-        Thread t = new Thread(() -> {
+        DaemonThreads.start("zk-reachable-" + node.name(), () -> {
             try {
                 if (!client.blockUntilConnected(Math.toIntExact(config.connectionTimeout().toMillis()), TimeUnit.MILLISECONDS)) {
                     log.warn("[{}] ZooKeeper {} is not reachable: serving anyway, registering as soon as it is",
@@ -78,9 +97,7 @@ public final class RunningService implements AutoCloseable {
             } catch (InterruptedException | IllegalStateException e) {
                 // stopping
             }
-        }, "zk-reachable-" + node.name());
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     public Injector injector() {
@@ -104,6 +121,16 @@ public final class RunningService implements AutoCloseable {
         return registration;
     }
 
+    /** The admin endpoint's {@code host:port} as registered, or null when it is off. */
+    public String adminAddress() {
+        return node.attributes().get(ServiceAdmin.ATTRIBUTE);
+    }
+
+    /** True from the start of {@link #close()}: {@code /health} answers 503 draining. */
+    public boolean isDraining() {
+        return draining.get();
+    }
+
     public <T> T instance(Class<T> type) {
         return injector.getInstance(type);
     }
@@ -114,6 +141,7 @@ public final class RunningService implements AutoCloseable {
             return;
         }
         String name = node.name();
+        draining.set(true);
         log.info("[{}] stopping: deregistering, then draining for up to {}", name, Durations.format(options.drainTimeout()));
         registration.close();
         service.stopAccepting();
@@ -126,6 +154,9 @@ public final class RunningService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         Closeables.closeQuietly(service, log);
+        if (admin != null) {
+            admin.close();
+        }
         closeCoordination(injector);
         log.info("[{}] stopped", name);
     }

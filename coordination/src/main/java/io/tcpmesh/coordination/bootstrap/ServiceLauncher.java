@@ -6,19 +6,24 @@ import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 import com.google.inject.Stage;
+import com.google.inject.spi.Message;
+import io.tcpmesh.coordination.DaemonThreads;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The one bootstrap every tcpmesh program uses.
  *
- * <p>A program's {@code main} is {@code ServiceLauncher.main(new Md5Command(), args)}; its picocli
- * command's {@code call()} returns {@code ServiceLauncher.serve("md5", options, new Md5Module(...))}.
+ * <p>Each program is a picocli command whose {@code main} is
+ * {@code ServiceLauncher.main(new Md5ServiceCommand(), args)} and whose {@code call()} returns
+ * {@code ServiceLauncher.serve("md5", options, new Md5Module(...))}.
  * {@link #serve} builds the Guice injector in production stage, binds the {@link TcpService}, registers it,
  * waits for SIGTERM or SIGINT, then deregisters, stops accepting, drains and closes, and returns 0.
  *
@@ -74,7 +79,7 @@ public final class ServiceLauncher {
     /** A stop that outlasts its budget by far is stuck: the process must still end. */
     private static void haltIfStuck(RunningService running) {
         long budget = running.stopBudget().plusSeconds(15).toMillis();
-        Thread watchdog = new Thread(() -> {
+        DaemonThreads.start("stop-watchdog", () -> {
             try {
                 Thread.sleep(budget);
                 System.err.println("[" + running.node().name() + "] stop did not finish within " + budget + " ms: halting");
@@ -82,9 +87,7 @@ public final class ServiceLauncher {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "stop-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        });
     }
 
     /**
@@ -106,12 +109,32 @@ public final class ServiceLauncher {
     }
 
     private static Exception unwrap(RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IllegalArgumentException || t instanceof BindException) {
-                return (Exception) t;
+        List<Throwable> causes = new ArrayList<>();
+        causes.add(e);
+        // with several errors (one failed provider and those that needed it) Guice has no single cause
+        Collection<Message> messages = e instanceof CreationException c ? c.getErrorMessages()
+                : ((ProvisionException) e).getErrorMessages();
+        messages.stream().map(Message::getCause).filter(Objects::nonNull).forEach(causes::add);
+        for (Throwable cause : causes) {
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                if (t instanceof IllegalArgumentException || t instanceof BindException) {
+                    return (Exception) t;
+                }
             }
         }
         return e;
+    }
+
+    /** Names the option that moves the port that could not be bound. */
+    static String bindHint(String message) {
+        String m = message == null ? "" : message;
+        if (m.startsWith("admin port")) {
+            return "pick another with --admin-port";
+        }
+        if (m.startsWith("app '")) {
+            return "change that app's Ports in the configuration, or stop what uses the port";
+        }
+        return "pick another with --port";
     }
 
     /** Maps a failure to its exit code and prints one line naming it. */
@@ -126,7 +149,7 @@ public final class ServiceLauncher {
             err.println("Try '" + name + " --help' for the options.");
             code = ExitCodes.BAD_OPTIONS;
         } else if (cause instanceof BindException) {
-            err.println(name + ": " + cause.getMessage() + " (is another process using the port? pick another with --port)");
+            err.println(name + ": " + cause.getMessage() + " (is another process using the port? " + bindHint(cause.getMessage()) + ")");
             code = ExitCodes.BIND_FAILED;
         } else {
             err.println(name + ": failed: " + e);

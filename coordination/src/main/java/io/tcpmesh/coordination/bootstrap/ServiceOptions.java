@@ -1,12 +1,15 @@
 package io.tcpmesh.coordination.bootstrap;
 
+import io.tcpmesh.coordination.ZooKeeperAuth;
 import io.tcpmesh.coordination.ZooKeeperConfig;
 import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The options every tcpmesh service takes, as a picocli mixin:
@@ -23,6 +26,10 @@ public final class ServiceOptions {
     @Option(names = "--zk-session-timeout", paramLabel = "DURATION", converter = Durations.class,
             description = "ZooKeeper session timeout (default: 5s); a dead node leaves ZooKeeper this long after it dies.")
     Duration zkSessionTimeout = ZooKeeperConfig.DEFAULT_SESSION_TIMEOUT;
+
+    @Option(names = "--zk-auth", paramLabel = "FILE", defaultValue = "${env:" + ZooKeeperAuth.ENV + "}", description = ZooKeeperAuth.OPTION_HELP)
+    Path zkAuth;
+    private ZooKeeperAuth auth; // read once
 
     @Option(names = "--port", paramLabel = "PORT", description = "TCP port to serve on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -41,6 +48,15 @@ public final class ServiceOptions {
     @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = Durations.class,
             description = "On SIGTERM, how long connections in progress may take to finish (default: 10s).")
     Duration drainTimeout = Duration.ofSeconds(10);
+
+    @Option(names = "--admin-port", paramLabel = "PORT",
+            description = "Port of the admin HTTP endpoint: /health and Prometheus /metrics; 0 picks a free one. Off when not given, except where a program says otherwise. Its address is written into ZooKeeper.")
+    Integer adminPort;
+
+    @Option(names = "--admin-bind", paramLabel = "ADDRESS", description = "Address of the admin HTTP endpoint (default: ${DEFAULT-VALUE}).")
+    String adminBind = "127.0.0.1";
+
+    private boolean adminServedByService;
 
     /** Picocli needs a no-argument constructor; prefer {@link #ServiceOptions(int)}. */
     public ServiceOptions() {
@@ -61,14 +77,29 @@ public final class ServiceOptions {
         if (id != null && !id.matches("[A-Za-z0-9._-]{1,100}")) {
             throw new IllegalArgumentException("--id may hold only letters, digits, '.', '_' and '-' (at most 100), not '" + id + "'");
         }
+        if (adminPort != null && (adminPort < 0 || adminPort > 65535)) {
+            throw new IllegalArgumentException("--admin-port must be in 0..65535, not " + adminPort);
+        }
+        adminBindAddress();
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("--drain-timeout cannot be negative");
         }
         return this;
     }
 
+    /** The ZooKeeper configuration; reads the {@code --zk-auth} file, and throws naming it when that fails. */
     public ZooKeeperConfig zooKeeper() {
-        return ZooKeeperConfig.of(zk, zkRoot).withSessionTimeout(zkSessionTimeout);
+        return ZooKeeperConfig.of(zk, zkRoot).withSessionTimeout(zkSessionTimeout).withAuth(auth());
+    }
+
+    private ZooKeeperAuth auth() {
+        if (zkAuth == null) {
+            return null;
+        }
+        if (auth == null || !auth.file().equals(zkAuth)) {
+            auth = ZooKeeperAuth.read(zkAuth);
+        }
+        return auth;
     }
 
     public int port() {
@@ -101,6 +132,30 @@ public final class ServiceOptions {
         return drainTimeout;
     }
 
+    /** The admin endpoint's address, or empty when {@code --admin-port} was not given. */
+    public Optional<InetSocketAddress> adminAddress() {
+        return adminPort == null ? Optional.empty() : Optional.of(new InetSocketAddress(adminBindAddress(), adminPort));
+    }
+
+    private InetAddress adminBindAddress() {
+        try {
+            return InetAddress.getByName(adminBind);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--admin-bind: cannot resolve '" + adminBind + "'");
+        }
+    }
+
+    /** The host written into ZooKeeper for the admin endpoint: the admin bind address, or the advertised host for every interface. */
+    public String advertisedAdminHost() {
+        InetAddress address = adminBindAddress();
+        return address.isAnyLocalAddress() ? advertisedHost() : address.getHostAddress();
+    }
+
+    /** True when the service serves its own admin pages at the address its start() returns (the proxy). */
+    public boolean adminServedByService() {
+        return adminServedByService;
+    }
+
     // setters for tests and embedding
     public ServiceOptions zk(String connectString) {
         this.zk = connectString;
@@ -117,6 +172,11 @@ public final class ServiceOptions {
         return this;
     }
 
+    public ServiceOptions zkAuth(Path secretFile) {
+        this.zkAuth = secretFile;
+        return this;
+    }
+
     public ServiceOptions port(int newPort) {
         this.port = newPort;
         return this;
@@ -127,13 +187,33 @@ public final class ServiceOptions {
         return this;
     }
 
-    public ServiceOptions advertise(String host) {
-        this.advertise = host;
+    public ServiceOptions id(String nodeId) {
+        this.id = nodeId;
         return this;
     }
 
-    public ServiceOptions id(String nodeId) {
-        this.id = nodeId;
+    /** The admin port; 0 picks a free one. A program with an admin port by default sets it before parsing. */
+    public ServiceOptions adminPort(Integer newPort) {
+        this.adminPort = newPort;
+        return this;
+    }
+
+    public ServiceOptions adminBind(String address) {
+        this.adminBind = address;
+        return this;
+    }
+
+    public String adminBindText() {
+        return adminBind;
+    }
+
+    public Integer adminPortOrNull() {
+        return adminPort;
+    }
+
+    /** Marks the admin endpoint as the service's own (the bootstrap then starts none). */
+    public ServiceOptions adminServedByService(boolean own) {
+        this.adminServedByService = own;
         return this;
     }
 

@@ -2,13 +2,13 @@ package io.tcpmesh.coordination.bootstrap;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
-import com.google.inject.Singleton;
 import io.tcpmesh.coordination.Instance;
 import io.tcpmesh.coordination.ServiceRegistry;
 import io.tcpmesh.coordination.ServiceWatch;
 import io.tcpmesh.coordination.server.MinaTcpServer;
 import io.tcpmesh.coordination.testing.TestZooKeeper;
 import io.tcpmesh.coordination.testing.Timing;
+import jakarta.inject.Singleton;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.mina.core.service.IoHandlerAdapter;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ServiceLauncherIT {
     @RegisterExtension
@@ -93,6 +98,44 @@ class ServiceLauncherIT {
         }
         assertThat(run("--help")).isEqualTo(ExitCodes.OK);
         assertThat(out).contains("--zk").contains("--advertise").contains("--drain-timeout");
+    }
+
+    @Test
+    void aServiceGivenAnotherSecretThanTheClustersFailsAtStartSayingSo(@TempDir Path dir) throws Exception {
+        Path right = Files.writeString(dir.resolve("right"), "0123456789abcdef0123456789abcdef\n");
+        Path wrong = Files.writeString(dir.resolve("wrong"), "fedcba9876543210fedcba9876543210\n");
+        try (RunningService first = ServiceLauncher.start("quiet", options().zkAuth(right), new QuietModule())) {
+            assertThat(first.port()).isPositive();
+
+            assertThat(run("--bind", "127.0.0.1", "--port", "0", "--zk", zk.connectString(), "--zk-root", zk.root(),
+                    "--zk-auth", wrong.toString())).as(err).isEqualTo(ExitCodes.BAD_OPTIONS);
+            assertThat(err).contains("quiet: --zk-auth: the secret in " + wrong
+                    + " does not match the one this cluster's nodes were created with");
+            assertThat(err + out).doesNotContain("fedcba9876543210").doesNotContain("0123456789abcdef");
+        }
+    }
+
+    @Test
+    void aMissingSecretFileIsABadOption(@TempDir Path dir) {
+        assertThat(run("--zk", zk.connectString(), "--zk-auth", dir.resolve("none").toString())).isEqualTo(ExitCodes.BAD_OPTIONS);
+        assertThat(err).contains("quiet: --zk-auth: " + dir.resolve("none") + " does not exist");
+        assertThat(run("--help")).isEqualTo(ExitCodes.OK);
+        assertThat(out).contains("--zk-auth").contains("TCPMESH_ZK_AUTH");
+    }
+
+    @Test
+    void aServiceWithTheSecretRegistersAndItsNodeIsReadOnlyForOthers(@TempDir Path dir) throws Exception {
+        Path secret = Files.writeString(dir.resolve("zk-auth"), "0123456789abcdef0123456789abcdef\n");
+        CuratorFramework observer = zk.newClient();
+        ServiceWatch watch = zk.track(new ServiceRegistry(observer).start()).watch("quiet");
+
+        try (RunningService running = ServiceLauncher.start("quiet", options().zkAuth(secret), new QuietModule())) {
+            Timing.await("registered", Duration.ofSeconds(10), () -> watch.instances().size() == 1);
+            String node = ServiceRegistry.SERVICES_PATH + "/quiet/" + running.node().name();
+            assertThatThrownBy(() -> observer.setData().forPath(node, "{}".getBytes()))
+                    .isInstanceOf(org.apache.zookeeper.KeeperException.NoAuthException.class);
+        }
+        Timing.await("deregistered", Duration.ofSeconds(5), () -> watch.allInstances().isEmpty());
     }
 
     private String out;

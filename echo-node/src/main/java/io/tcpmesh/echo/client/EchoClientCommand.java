@@ -49,7 +49,7 @@ public final class EchoClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Backoff backoff = new Backoff(backoffInitial, backoffMax, "--backoff-initial", "--backoff-max");
+        Backoff backoff = backoff();
         if (host != null) {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("--port must be in 1..65535 with --host, not " + port);
@@ -62,6 +62,17 @@ public final class EchoClientCommand implements Callable<Integer> {
             ServiceWatch watch = registry.watch("echo");
             return run(() -> MasterLocator.masterAddress(watch.instances()), backoff);
         }
+    }
+
+    private Backoff backoff() {
+        if (backoffInitial.toMillis() < 1) {
+            throw new IllegalArgumentException("--backoff-initial must be at least 1ms, not " + backoffInitial.toMillis() + " ms");
+        }
+        if (backoffMax.compareTo(backoffInitial) < 0) {
+            throw new IllegalArgumentException("--backoff-max (" + backoffMax.toMillis() + " ms) cannot be shorter than --backoff-initial ("
+                    + backoffInitial.toMillis() + " ms)");
+        }
+        return new Backoff(backoffInitial, backoffMax);
     }
 
     private int run(Supplier<Optional<InetSocketAddress>> target, Backoff backoff) throws Exception {

@@ -27,6 +27,13 @@ public record ClientOptions(Variant variant, String clientId, int count, Duratio
         if (count < 1 || count > Protocol.MAX_COUNT) {
             throw new IllegalArgumentException("--count must be in 1.." + Protocol.MAX_COUNT + ", not " + count);
         }
+        if (backoff.toMillis() < 1) {
+            throw new IllegalArgumentException("--backoff must be at least 1ms, not " + backoff.toMillis() + " ms");
+        }
+        if (maxBackoff.compareTo(backoff) < 0) {
+            throw new IllegalArgumentException("--max-backoff (" + maxBackoff.toMillis() + " ms) cannot be shorter than --backoff ("
+                    + backoff.toMillis() + " ms)");
+        }
         if (giveUp.toMillis() < 1) {
             throw new IllegalArgumentException("--give-up must be positive");
         }

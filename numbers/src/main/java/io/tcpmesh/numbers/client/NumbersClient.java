@@ -51,7 +51,7 @@ public final class NumbersClient {
         this.servers = Objects.requireNonNull(servers, "servers cannot be null");
         this.numbers = Objects.requireNonNull(numbers, "numbers cannot be null");
         this.progress = Objects.requireNonNull(progress, "progress cannot be null");
-        this.backoff = new Backoff(options.backoff(), options.maxBackoff(), "--backoff", "--max-backoff");
+        this.backoff = new Backoff(options.backoff(), options.maxBackoff());
     }
 
     public ClientResult run() throws InterruptedException {

@@ -4,6 +4,7 @@ import io.tcpmesh.coordination.Instance;
 import io.tcpmesh.coordination.ServiceRegistry;
 import io.tcpmesh.coordination.ServiceWatch;
 import io.tcpmesh.coordination.VersionProvider;
+import io.tcpmesh.coordination.ZooKeeperAuth;
 import io.tcpmesh.coordination.ZooKeeperClients;
 import io.tcpmesh.coordination.ZooKeeperConfig;
 import io.tcpmesh.coordination.bootstrap.Durations;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -41,6 +43,9 @@ public final class NumbersClientCommand implements Callable<Integer> {
 
     @Option(names = "--zk-root", paramLabel = "PATH", description = "ZooKeeper root of the cluster (default: ${DEFAULT-VALUE}).")
     String zkRoot = ZooKeeperConfig.DEFAULT_ROOT;
+
+    @Option(names = "--zk-auth", paramLabel = "FILE", defaultValue = "${env:" + ZooKeeperAuth.ENV + "}", description = ZooKeeperAuth.OPTION_HELP)
+    Path zkAuth;
 
     @Option(names = "--count", paramLabel = "N|random",
             description = "How many messages, 1..65535, or 'random' for a random count like the original (default: ${DEFAULT-VALUE}).")
@@ -95,7 +100,7 @@ public final class NumbersClientCommand implements Callable<Integer> {
         }
         PrintStream out = System.out;
         out.printf("%s stream %s of %d numbers%n", options.variant().name().toLowerCase(), options.clientId(), options.count());
-        CuratorFramework client = zk == null ? null : ZooKeeperClients.start(ZooKeeperConfig.of(zk, zkRoot));
+        CuratorFramework client = zk == null ? null : ZooKeeperClients.start(ZooKeeperConfig.of(zk, zkRoot).withAuth(ZooKeeperAuth.readIfGiven(zkAuth)));
         ServiceRegistry registry = client == null ? null : new ServiceRegistry(client).start();
         try {
             Supplier<InetSocketAddress> servers = registry == null ? () -> new InetSocketAddress(host, port) : discovered(registry.watch("numbers"));

@@ -31,6 +31,11 @@ public interface SessionStore extends AutoCloseable {
     /** Whether another server, by node id, is alive to stream a session it owns. */
     boolean ownerAlive(String nodeId) throws StoreException;
 
+    /** Why the store cannot be used now (for /health), or null when it can. */
+    default String unavailable() {
+        return null;
+    }
+
     /** A short name for logs: "memory" or "zookeeper". */
     String kind();
 

@@ -132,6 +132,11 @@ public final class ZooKeeperSessionStore implements SessionStore {
     }
 
     @Override
+    public String unavailable() {
+        return client.getZookeeperClient().isConnected() ? null : "session store unavailable: ZooKeeper not connected";
+    }
+
+    @Override
     public String kind() {
         return "zookeeper";
     }

@@ -3,6 +3,7 @@ package io.tcpmesh.proxy.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.tcpmesh.proxy.routing.Discovery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,26 +21,33 @@ import java.util.function.Supplier;
 
 /**
  * The admin HTTP server (JDK's), on two threads of its own: {@code /health}, {@code /metrics} (Prometheus
- * text), {@code /stats} (HTML, refreshing itself) and {@code /stats.json} (also {@code /stats?format=json}).
+ * text), {@code /stats} (HTML, refreshing itself) and {@code /stats.json} (also {@code /stats?format=json}),
+ * {@code /cluster} (HTML) and {@code /cluster.json}: every registered instance with its health ({@link ClusterView}).
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Supplier<ProxyStatus> status;
+    private final Discovery discovery;
     private final InetSocketAddress address;
     private ProxyMetrics metrics;
+    private ClusterView cluster;
+    private StatsRates rates;
     private HttpServer http;
     private ExecutorService executor;
 
     /** Serves pages rendered from {@code status}, asked once per request (on the admin threads). */
-    public AdminServer(Supplier<ProxyStatus> status, InetSocketAddress address) {
+    public AdminServer(Supplier<ProxyStatus> status, Discovery discovery, InetSocketAddress address) {
         this.status = status;
+        this.discovery = discovery;
         this.address = address;
     }
 
     public InetSocketAddress start() throws IOException {
         metrics = new ProxyMetrics(status);
+        rates = new StatsRates(() -> status.get().apps()).start();
+        cluster = new ClusterView(discovery, () -> status.get().apps(), () -> status.get().node());
         try {
             http = HttpServer.create(address, 64);
         } catch (BindException e) {
@@ -60,11 +68,14 @@ public final class AdminServer implements AutoCloseable {
             if (q != null && q.contains("format=json")) {
                 send(ex, 200, "application/json", json());
             } else {
-                send(ex, 200, "text/html; charset=utf-8", StatsPage.render(status.get()).getBytes(StandardCharsets.UTF_8));
+                send(ex, 200, "text/html; charset=utf-8", StatsPage.render(status.get(), rates).getBytes(StandardCharsets.UTF_8));
             }
         });
-        http.createContext("/", ex -> send(ex, 404, "text/plain", "try /stats, /stats.json, /metrics or /health\n".getBytes(StandardCharsets.UTF_8)));
+        http.createContext("/cluster.json", ex -> send(ex, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(cluster.snapshot())));
+        http.createContext("/cluster", ex -> send(ex, 200, "text/html; charset=utf-8", ClusterPage.render(cluster.snapshot()).getBytes(StandardCharsets.UTF_8)));
+        http.createContext("/", ex -> send(ex, 404, "text/plain", "try /stats, /stats.json, /cluster, /cluster.json, /metrics or /health\n".getBytes(StandardCharsets.UTF_8)));
         http.start();
+        cluster.start();
         return http.getAddress();
     }
 
@@ -93,7 +104,22 @@ public final class AdminServer implements AutoCloseable {
         m.put("reloadsFailed", s.reloads().failed());
         m.put("lastReloadError", s.reloads().lastError());
         m.put("apps", s.apps());
+        m.put("rates", ratesJson(s));
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
+    }
+
+    /** Per app and per target, over the last seconds: connections/s, bytes/s in and out. */
+    private Map<String, Object> ratesJson(ProxyStatus s) {
+        Map<String, Object> byApp = new LinkedHashMap<>();
+        for (io.tcpmesh.proxy.routing.AppStats a : s.apps()) {
+            Map<String, Object> app = new LinkedHashMap<>();
+            app.put("app", rates.app(a.name()));
+            Map<String, Object> targets = new LinkedHashMap<>();
+            a.targets().forEach(t -> targets.put(t.target(), rates.target(a.name(), t.target())));
+            app.put("targets", targets);
+            byApp.put(a.name(), app);
+        }
+        return byApp;
     }
 
     private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
@@ -111,6 +137,12 @@ public final class AdminServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (rates != null) {
+            rates.close();
+        }
         if (http != null) {
             http.stop(0);
         }

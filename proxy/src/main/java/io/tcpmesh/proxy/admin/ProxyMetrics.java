@@ -3,6 +3,7 @@ package io.tcpmesh.proxy.admin;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tcpmesh.proxy.routing.AppStats;
 import io.tcpmesh.proxy.routing.TargetStats;
@@ -27,6 +28,7 @@ public final class ProxyMetrics {
     /** Reads one status per scrape ({@link #write}); every metric's callback reads that one. */
     public ProxyMetrics(Supplier<ProxyStatus> status) {
         this.status = status;
+        JvmMetrics.builder().register(registry);
         appGauge("tcpmesh_proxy_connections_active", "Open client connections", a -> a.active());
         appCounter("tcpmesh_proxy_connections", "Client connections accepted", a -> a.total());
         appCounter("tcpmesh_proxy_connections_rejected", "Client connections closed at once by a connection cap", a -> a.rejected());

@@ -14,7 +14,7 @@ final class StatsPage {
     private StatsPage() {
     }
 
-    static String render(ProxyStatus status) {
+    static String render(ProxyStatus status, StatsRates rates) {
         StringBuilder h = new StringBuilder(4096);
         h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"2\">")
                 .append("<title>tcpmesh proxy ").append(esc(status.node())).append("</title><style>")
@@ -35,25 +35,44 @@ final class StatsPage {
         }
         h.append(" &middot; <a href=\"/stats.json\">json</a> &middot; <a href=\"/metrics\">metrics</a></p>");
         for (AppStats a : status.apps()) {
+            StatsRates.Rate ar = rates.app(a.name());
             h.append("<table><caption>").append(esc(a.name())).append(" &middot; ports ").append(a.ports())
                     .append(" &middot; ").append(a.balancing()).append(" &middot; open ").append(a.active())
-                    .append(" &middot; total ").append(a.total()).append(" &middot; refused ").append(a.rejected())
+                    .append(" &middot; total ").append(a.total()).append(" (").append(perSecond(ar.connections())).append(" conn/s)")
+                    .append(" &middot; in ").append(bytesPerSecond(ar.bytesIn())).append(", out ").append(bytesPerSecond(ar.bytesOut()))
+                    .append(" &middot; refused ").append(a.rejected())
                     .append(" &middot; failed ").append(a.failed()).append("</caption>")
                     .append("<tr><th>target</th><th>origin</th><th>status</th><th>last change (UTC)</th><th>why</th>")
-                    .append("<th>cur</th><th>total</th><th>bytes in</th><th>bytes out</th><th>conn fail</th><th>retries</th></tr>");
+                    .append("<th>cur</th><th>total</th><th>conn/s</th><th>bytes in</th><th>in/s</th><th>bytes out</th><th>out/s</th>")
+                    .append("<th>conn fail</th><th>retries</th></tr>");
             for (TargetStats t : a.targets()) {
+                StatsRates.Rate tr = rates.target(a.name(), t.target());
                 h.append("<tr class=\"").append(t.state()).append("\"><td class=l>").append(esc(t.target()))
                         .append("</td><td class=l>").append(esc(t.origin())).append("</td><td class=l>")
                         .append(t.state().toUpperCase()).append("</td><td class=l>")
                         .append(TIME.format(Instant.ofEpochMilli(t.lastChange()))).append("</td><td class=l>")
                         .append(esc(t.reason())).append("</td><td>").append(t.active()).append("</td><td>")
-                        .append(t.total()).append("</td><td>").append(t.bytesIn()).append("</td><td>")
-                        .append(t.bytesOut()).append("</td><td>").append(t.connectFailures()).append("</td><td>")
+                        .append(t.total()).append("</td><td>").append(perSecond(tr.connections())).append("</td><td>")
+                        .append(t.bytesIn()).append("</td><td>").append(bytesPerSecond(tr.bytesIn())).append("</td><td>")
+                        .append(t.bytesOut()).append("</td><td>").append(bytesPerSecond(tr.bytesOut())).append("</td><td>")
+                        .append(t.connectFailures()).append("</td><td>")
                         .append(t.retries()).append("</td></tr>");
             }
             h.append("</table>");
         }
         return h.append("</body></html>").toString();
+    }
+
+    static String perSecond(double v) {
+        return String.format(java.util.Locale.ROOT, v >= 10 ? "%.0f" : "%.1f", v);
+    }
+
+    /** Bytes per second in B/s, kB/s, MB/s (10^3 steps). */
+    static String bytesPerSecond(double v) {
+        if (v >= 1e6) {
+            return String.format(java.util.Locale.ROOT, "%.1f MB/s", v / 1e6);
+        }
+        return v >= 1e3 ? String.format(java.util.Locale.ROOT, "%.1f kB/s", v / 1e3) : String.format(java.util.Locale.ROOT, "%.0f B/s", v);
     }
 
     private static String esc(String s) {

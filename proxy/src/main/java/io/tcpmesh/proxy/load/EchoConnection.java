@@ -65,7 +65,7 @@ final class EchoConnection extends LoadConnection {
             out.flip();
             int n = channel.write(out);
             written += n;
-            worker.stats().sent(n);
+            stats.sent(n);
             if (out.hasRemaining()) {
                 return;
             }
@@ -82,7 +82,7 @@ final class EchoConnection extends LoadConnection {
             failed(ErrorKind.RESET, now);
             return;
         }
-        worker.stats().received(n);
+        stats.received(n);
         lastProgress = now;
         byte[] bytes = in.array();
         int off = 0;
@@ -90,8 +90,8 @@ final class EchoConnection extends LoadConnection {
         while (off < n) {
             if (sendTimes.isEmpty()) {
                 // bytes nobody asked for: the peer is not an echo server
-                worker.stats().error(ErrorKind.WRONG_REPLY);
-                worker.stats().attempt();
+                stats.error(ErrorKind.WRONG_REPLY);
+                stats.attempt();
                 failed(ErrorKind.WRONG_REPLY, now);
                 return;
             }
@@ -110,10 +110,10 @@ final class EchoConnection extends LoadConnection {
 
     private void completed(long sendTime, long now) {
         if (currentWrong) {
-            worker.stats().error(ErrorKind.WRONG_REPLY);
+            stats.error(ErrorKind.WRONG_REPLY);
             currentWrong = false;
         } else {
-            worker.stats().ok(now - sendTime);
+            stats.ok(now - sendTime);
         }
         if (!worker.openLoop() && worker.tryStart()) {
             send(now);
@@ -124,11 +124,11 @@ final class EchoConnection extends LoadConnection {
     void failed(ErrorKind kind, long now) {
         if (!open) {
             // the connection itself failed: that is one failed attempt
-            worker.stats().attempt();
-            worker.stats().error(kind);
+            stats.attempt();
+            stats.error(kind);
         }
         for (int i = sendTimes.size(); i > 0; i--) {
-            worker.stats().error(kind);
+            stats.error(kind);
         }
         sendTimes.clear();
         written = toWrite = read = 0;

@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
                 + "digest checked) or connect (connection rate); closed loop, or open loop at a rate with load shapes "
                 + "and latency measured from the intended send time (coordinated omission corrected).",
                 "Prints a progress line every second on standard error and a summary on standard output.",
-                "Exit codes: 0 all answered correctly; 4 some reply was wrong; 5 no request succeeded; 2 bad options; 1 failure.",
+                "Exit codes: 0 every request answered correctly (or at most --max-errors failed); 1 the tester failed; "
+                        + "2 bad options; 4 some reply was wrong; 5 no request succeeded; 6 more requests failed (refused, "
+                        + "reset, timed out) than --max-errors allows.",
                 "Examples:",
                 "  load --mode echo -c 50 -d 10s 127.0.0.1:8000",
                 "  load --config proxy.json -c 10 --rate 5000 --shape sine --rate-max 20000 --period 10s --html r.html",
@@ -37,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 public final class LoadCommand implements Callable<Integer> {
     public static final int WRONG_REPLY = 4;
     public static final int NOTHING_ANSWERED = 5;
+    public static final int TOO_MANY_ERRORS = 6;
 
     @Parameters(paramLabel = "HOST:PORT", arity = "0..*", description = "Targets to load (also --target).")
     List<String> positionalTargets = new ArrayList<>();
@@ -112,6 +115,10 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--html", paramLabel = "FILE", description = "Write the report as one self-contained HTML page with charts.")
     Path html;
+
+    @Option(names = "--max-errors", paramLabel = "N",
+            description = "How many failed requests (refused, reset, timed out) still exit 0 (default: ${DEFAULT-VALUE}); a wrong reply always exits 4.")
+    long maxErrors;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress line.")
     boolean quiet;
@@ -221,7 +228,12 @@ public final class LoadCommand implements Callable<Integer> {
             if (cfg.html() != null) {
                 ReportWriter.writeHtml(report, cfg.html());
             }
-            return exitCode(results);
+            int code = exitCode(results, maxErrors);
+            if (code == TOO_MANY_ERRORS) {
+                err.printf(Locale.ROOT, "load: %d request(s) failed, more than --max-errors %d: exit %d%n",
+                        results.stream().mapToLong(r -> r.summary().errors()).sum(), maxErrors, TOO_MANY_ERRORS);
+            }
+            return code;
         } finally {
             reported.countDown();
             try {
@@ -232,17 +244,22 @@ public final class LoadCommand implements Callable<Integer> {
         }
     }
 
-    static int exitCode(List<LoadRun.Result> results) {
+    static int exitCode(List<LoadRun.Result> results, long maxErrors) {
         long wrong = 0;
         long ok = 0;
+        long failed = 0;
         for (LoadRun.Result r : results) {
             wrong += r.summary().errors(ErrorKind.WRONG_REPLY);
             ok += r.summary().requests();
+            failed += r.summary().errors();
         }
         if (wrong > 0) {
             return WRONG_REPLY;
         }
-        return ok == 0 ? NOTHING_ANSWERED : ExitCodes.OK;
+        if (ok == 0) {
+            return NOTHING_ANSWERED;
+        }
+        return failed > maxErrors ? TOO_MANY_ERRORS : ExitCodes.OK;
     }
 
     /** Builds and validates the run's configuration; an IllegalArgumentException means bad options (exit 2). */
@@ -280,6 +297,9 @@ public final class LoadCommand implements Callable<Integer> {
         }
         Payload payload = messageFile != null ? Payload.ofFile(messageFile)
                 : message != null ? messageOf(message) : Payload.ofSize(size == null ? 64 : size);
+        if (maxErrors < 0) {
+            throw new IllegalArgumentException("--max-errors must not be negative, not " + maxErrors);
+        }
         if (requests < 0) {
             throw new IllegalArgumentException("--requests must not be negative, not " + requests);
         }

@@ -9,12 +9,15 @@ import java.nio.channels.SocketChannel;
 abstract class LoadConnection {
     final LoadWorker worker;
     final LoadTarget target;
+    /** This target's figures (they count in the run's too). */
+    final LoadStats stats;
     SocketChannel channel;
     SelectionKey key;
 
     LoadConnection(LoadWorker worker, LoadTarget target) {
         this.worker = worker;
         this.target = target;
+        this.stats = worker.statsFor(target);
     }
 
     /** Starts a non-blocking connect; a refusal may surface here or in {@link #onSelected}. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,15 @@ public final class LoadRun {
     }
 
     /** The figures of one run. */
-    public record Result(LoadStats.Summary summary, List<LoadStats.Sample> timeline) {
+    public record Result(LoadStats.Summary summary, List<LoadStats.Sample> timeline, Map<String, LoadStats.Summary> byTarget) {
+        public Result {
+            timeline = List.copyOf(timeline);
+            byTarget = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(byTarget));
+        }
+
+        public Result(LoadStats.Summary summary, List<LoadStats.Sample> timeline) {
+            this(summary, timeline, Map.of());
+        }
     }
 
     public Result execute() throws IOException, InterruptedException {
@@ -71,18 +80,27 @@ public final class LoadRun {
         int connections = all.size();
         while (!done.await(Math.max(1, last + 1_000_000_000L - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             long now = System.nanoTime();
-            LoadStats.Sample s = stats.sample((now - start) / 1e9, (now - last) / 1e9, connections);
+            double at = (now - start) / 1e9;
+            LoadStats.Sample s = stats.sample(at, (now - last) / 1e9, connections, intended(at));
             last = now;
             if (progress != null) {
                 progress.println(progressLine(s, stats));
             }
         }
         long end = System.nanoTime();
-        stats.sample((end - start) / 1e9, Math.max(1e-9, (end - last) / 1e9), connections);
+        stats.sample((end - start) / 1e9, Math.max(1e-9, (end - last) / 1e9), connections, intended((end - start) / 1e9));
         if (failure.get() != null) {
             throw new IllegalStateException("a load worker failed: " + failure.get(), failure.get());
         }
-        return new Result(stats.summary((end - start) / 1e9, connections), stats.timeline());
+        double seconds = (end - start) / 1e9;
+        return new Result(stats.summary(seconds, connections), stats.timeline(),
+                config.targets().size() > 1 ? stats.targetSummaries(config.targets(), seconds, config.connections()) : Map.of());
+    }
+
+    private double intended(double atSeconds) {
+        double duration = config.duration().toNanos() / 1e9;
+        // the last sample lands just past the duration: it still belongs to the shape's last moment
+        return config.shape() == null || atSeconds > duration + 1 ? 0 : config.shape().rateAt(Math.min(atSeconds, duration));
     }
 
     /** Stops starting requests; in-flight ones drain. */

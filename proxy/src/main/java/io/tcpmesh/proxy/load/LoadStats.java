@@ -26,8 +26,15 @@ public final class LoadStats {
     private final List<Sample> timeline = new ArrayList<>();
     private long lastErrorTotal;
     private Histogram interval;
+    private final LoadStats parent;
+    private final Map<String, LoadStats> targets = new java.util.concurrent.ConcurrentHashMap<>();
 
     public LoadStats() {
+        this(null);
+    }
+
+    private LoadStats(LoadStats parent) {
+        this.parent = parent;
         for (ErrorKind kind : ErrorKind.values()) {
             errors.put(kind, new LongAdder());
         }
@@ -36,22 +43,55 @@ public final class LoadStats {
     /** One request answered correctly after {@code nanos} (from its intended send time in an open loop). */
     void ok(long nanos) {
         recorder.recordValue(Math.min(Math.max(nanos, 1), HIGHEST_NANOS));
+        if (parent != null) {
+            parent.ok(nanos);
+        }
     }
 
     void error(ErrorKind kind) {
         errors.get(kind).increment();
+        if (parent != null) {
+            parent.error(kind);
+        }
     }
 
     void attempt() {
         attempts.increment();
+        if (parent != null) {
+            parent.attempt();
+        }
     }
 
     void sent(long n) {
         bytesSent.add(n);
+        if (parent != null) {
+            parent.sent(n);
+        }
     }
 
     void received(long n) {
         bytesReceived.add(n);
+        if (parent != null) {
+            parent.received(n);
+        }
+    }
+
+    /** The figures of one target: what is recorded there is recorded here too. */
+    LoadStats forTarget(LoadTarget target) {
+        return targets.computeIfAbsent(target.toString(), k -> new LoadStats(this));
+    }
+
+    /** Each target's summary, in the order given (requests the worker dropped before choosing a connection are not in them). */
+    public synchronized Map<String, Summary> targetSummaries(List<LoadTarget> order, double seconds, int connectionsPerTarget) {
+        Map<String, Summary> out = new java.util.LinkedHashMap<>();
+        for (LoadTarget t : order) {
+            LoadStats child = targets.get(t.toString());
+            if (child != null && !out.containsKey(t.toString())) {
+                child.sample(seconds, 1, connectionsPerTarget);
+                out.put(t.toString(), child.summary(seconds, connectionsPerTarget));
+            }
+        }
+        return out;
     }
 
     public long errors(ErrorKind kind) {
@@ -68,12 +108,18 @@ public final class LoadStats {
 
     /** Folds the interval since the last call into the total; returns that interval's figures. */
     public synchronized Sample sample(double atSeconds, double intervalSeconds, int connections) {
+        return sample(atSeconds, intervalSeconds, connections, 0);
+    }
+
+    /** As {@link #sample(double, double, int)}, with the rate an open loop intended at that moment (0 in a closed loop). */
+    public synchronized Sample sample(double atSeconds, double intervalSeconds, int connections, double intendedPerSecond) {
         interval = recorder.getIntervalHistogram(interval);
         total.add(interval);
         long errorTotal = errorTotal();
         Sample s = new Sample(atSeconds, connections, interval.getTotalCount() / intervalSeconds,
                 errorTotal - lastErrorTotal, millis(interval, 50), millis(interval, 90), millis(interval, 99),
-                millis(interval, 99.9), interval.getTotalCount() == 0 ? 0 : interval.getMaxValue() / 1e6);
+                millis(interval, 99.9), interval.getTotalCount() == 0 ? 0 : interval.getMaxValue() / 1e6,
+                intervalSeconds, intendedPerSecond);
         lastErrorTotal = errorTotal;
         if (intervalSeconds >= 0.05) {
             timeline.add(s);
@@ -108,9 +154,13 @@ public final class LoadStats {
         return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1e6;
     }
 
-    /** One second of a run. Latencies in milliseconds. */
+    /**
+     * One second of a run (the last may be shorter: {@code intervalSeconds}). Latencies in milliseconds;
+     * {@code intendedPerSecond} is the open loop's target rate at {@code atSeconds}, 0 in a closed loop.
+     */
     public record Sample(double atSeconds, int connections, double requestsPerSecond, long errors,
-                         double p50, double p90, double p99, double p999, double max) {
+                         double p50, double p90, double p99, double p999, double max,
+                         double intervalSeconds, double intendedPerSecond) {
     }
 
     /**

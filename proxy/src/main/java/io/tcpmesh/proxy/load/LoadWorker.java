@@ -253,6 +253,11 @@ final class LoadWorker implements Runnable {
         return config.payload();
     }
 
+    /** Where a connection to this target records: the run's figures, and the target's own when there are several. */
+    LoadStats statsFor(LoadTarget target) {
+        return config.targets().size() > 1 ? stats.forTarget(target) : stats;
+    }
+
     LoadStats stats() {
         return stats;
     }

@@ -62,7 +62,7 @@ final class OneShotConnection extends LoadConnection {
             out.flip();
             int n = channel.write(out);
             written += n;
-            worker.stats().sent(n);
+            stats.sent(n);
             if (n > 0) {
                 lastProgress = now;
             }
@@ -86,7 +86,7 @@ final class OneShotConnection extends LoadConnection {
             }
             return;
         }
-        worker.stats().received(n);
+        stats.received(n);
         lastProgress = now;
         replied += n;
         if (replied > DIGEST_LINE || (replied == DIGEST_LINE && reply[DIGEST_LINE - 1] == '\n')) {
@@ -96,9 +96,9 @@ final class OneShotConnection extends LoadConnection {
 
     private void finish(long now, String answer) {
         if (answer == null || answer.equals(worker.payload().md5() + "\n")) {
-            worker.stats().ok(now - sendTime);
+            stats.ok(now - sendTime);
         } else {
-            worker.stats().error(ErrorKind.WRONG_REPLY);
+            stats.error(ErrorKind.WRONG_REPLY);
         }
         done();
     }
@@ -106,7 +106,7 @@ final class OneShotConnection extends LoadConnection {
     @Override
     void failed(ErrorKind kind, long now) {
         if (sendTime >= 0) {
-            worker.stats().error(kind);
+            stats.error(kind);
         }
         done();
     }

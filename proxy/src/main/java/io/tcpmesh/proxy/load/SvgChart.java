@@ -19,6 +19,10 @@ final class SvgChart {
     private final String yLabel;
     private final List<String> names = new ArrayList<>();
     private final List<double[][]> series = new ArrayList<>();
+    private final List<String> dashes = new ArrayList<>();
+    private final List<double[]> markX = new ArrayList<>();
+    private final List<String> markLabels = new ArrayList<>();
+    private boolean logY;
 
     SvgChart(String title, String xLabel, String yLabel) {
         this.title = title;
@@ -28,8 +32,27 @@ final class SvgChart {
 
     /** Adds a line through the points {@code xs[i], ys[i]}. */
     SvgChart line(String name, double[] xs, double[] ys) {
+        return line(name, xs, ys, false);
+    }
+
+    /** Adds a line, dashed when {@code dashed} (an intended value beside a measured one). */
+    SvgChart line(String name, double[] xs, double[] ys, boolean dashed) {
         names.add(name);
         series.add(new double[][] {xs, ys});
+        dashes.add(dashed ? " stroke-dasharray=\"6 4\"" : "");
+        return this;
+    }
+
+    /** Draws the y axis on a log scale, one gridline per decade: a spike does not flatten the rest. */
+    SvgChart logY() {
+        this.logY = true;
+        return this;
+    }
+
+    /** A vertical boundary at {@code x} with a label, such as the start of a sweep's segment. */
+    SvgChart mark(double x, String label) {
+        markX.add(new double[] {x});
+        markLabels.add(label);
         return this;
     }
 
@@ -48,7 +71,21 @@ final class SvgChart {
             minX = 0;
         }
         maxX = maxX <= minX ? minX + 1 : maxX;
-        maxY = niceCeiling(maxY);
+        double minY = 0;
+        if (logY) {
+            double lowest = Double.MAX_VALUE;
+            for (double[][] s : series) {
+                for (double v : s[1]) {
+                    if (v > 0) {
+                        lowest = Math.min(lowest, v);
+                    }
+                }
+            }
+            minY = lowest == Double.MAX_VALUE ? 0.001 : Math.pow(10, Math.floor(Math.log10(lowest)));
+            maxY = Math.pow(10, Math.ceil(Math.log10(Math.max(maxY, minY * 10))));
+        } else {
+            maxY = niceCeiling(maxY);
+        }
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT,
                 "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">%n",
@@ -58,13 +95,22 @@ final class SvgChart {
         int plotH = HEIGHT - TOP - BOTTOM;
         svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>%n",
                 LEFT, TOP, plotW, plotH));
-        for (int i = 0; i <= 4; i++) {
-            double y = TOP + plotH - plotH * i / 4.0;
-            double xTick = LEFT + plotW * i / 4.0;
+        int decades = logY ? (int) Math.round(Math.log10(maxY / minY)) : 4;
+        for (int i = 0; i <= decades; i++) {
+            double y = TOP + plotH - plotH * i / (double) decades;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>%n",
                     LEFT, y, LEFT + plotW, y));
-            svg.append(text(LEFT - 6, y + 4, number(maxY * i / 4), "end", "normal"));
+            svg.append(text(LEFT - 6, y + 4, number(logY ? minY * Math.pow(10, i) : maxY * i / 4), "end", "normal"));
+        }
+        for (int i = 0; i <= 4; i++) {
+            double xTick = LEFT + plotW * i / 4.0;
             svg.append(text(xTick, TOP + plotH + 16, number(minX + (maxX - minX) * i / 4), "middle", "normal"));
+        }
+        for (int m = 0; m < markX.size(); m++) {
+            double px = LEFT + plotW * (Math.min(Math.max(markX.get(m)[0], minX), maxX) - minX) / (maxX - minX);
+            svg.append(String.format(Locale.ROOT, "<line class=\"mark\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#777\" stroke-dasharray=\"3 3\"/>%n",
+                    px, TOP, px, TOP + plotH));
+            svg.append(text(px + 3, TOP + 12, markLabels.get(m), "start", "normal"));
         }
         svg.append(text(LEFT + plotW / 2.0, HEIGHT - 6, xLabel, "middle", "normal"));
         svg.append(String.format(Locale.ROOT,
@@ -77,15 +123,15 @@ final class SvgChart {
             StringBuilder points = new StringBuilder();
             for (int i = 0; i < xs.length; i++) {
                 double px = LEFT + plotW * (xs[i] - minX) / (maxX - minX);
-                double py = TOP + plotH - plotH * Math.min(ys[i], maxY) / maxY;
+                double py = TOP + plotH - plotH * fraction(ys[i], minY, maxY);
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, py));
                 if (xs.length <= 30) {
                     svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s: %s</title></circle>%n",
                             px, py, colour, escape(names.get(s)), number(ys[i])));
                 }
             }
-            svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%n",
-                    colour, points.toString().trim()));
+            svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"%s\"/>%n",
+                    colour, dashes.get(s), points.toString().trim()));
             double ly = TOP + 14 + 18 * s;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\"/>%n",
                     WIDTH - RIGHT + 10, ly - 4, WIDTH - RIGHT + 30, ly - 4, colour));
@@ -93,6 +139,15 @@ final class SvgChart {
         }
         svg.append("</svg>\n");
         return svg.toString();
+    }
+
+    /** Where a value sits between the bottom (0) and the top (1) of the plot. */
+    private double fraction(double v, double minY, double maxY) {
+        if (logY) {
+            double clamped = Math.min(Math.max(v, minY), maxY);
+            return Math.log10(clamped / minY) / Math.log10(maxY / minY);
+        }
+        return Math.min(v, maxY) / maxY;
     }
 
     static double niceCeiling(double v) {

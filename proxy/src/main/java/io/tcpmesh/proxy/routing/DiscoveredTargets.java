@@ -25,6 +25,13 @@ final class DiscoveredTargets implements AutoCloseable {
     private final String logName;
     private final Consumer<List<Instance>> listener = this::update;
     private volatile Map<String, Target> targets = Map.of();
+    /** Targets that left ZooKeeper, by instance id and address: one that registers again keeps its totals. */
+    private final Map<String, Target> retired = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Target> eldest) {
+            return size() > 1024;
+        }
+    };
 
     DiscoveredTargets(TargetSpec.Discovery spec, ServiceWatch watch, String logName, Runnable onChange) {
         this.spec = spec;
@@ -52,12 +59,13 @@ final class DiscoveredTargets implements AutoCloseable {
             int port = spec.leaderOnly() ? masterPort(i) : i.port();
             String key = i.host() + ":" + port;
             Target t = old.get(key);
-            now.put(key, t != null ? t : new Target(i.host(), port, i.id()));
+            now.put(key, t != null ? t : returning(i.id(), i.host(), port));
         }
         long time = System.currentTimeMillis();
         old.forEach((key, t) -> {
             if (!now.containsKey(key)) {
                 t.markGone(time);
+                retired.put(t.origin() + "@" + key, t);
             }
         });
         if (!now.keySet().equals(old.keySet())) {
@@ -65,6 +73,15 @@ final class DiscoveredTargets implements AutoCloseable {
         }
         targets = now;
         onChange.run();
+    }
+
+    private Target returning(String id, String host, int port) {
+        Target t = retired.remove(id + "@" + host + ":" + port);
+        if (t == null) {
+            return new Target(host, port, id);
+        }
+        t.markBack(System.currentTimeMillis());
+        return t;
     }
 
     private static int masterPort(Instance i) {

@@ -23,6 +23,10 @@ public final class Discovery {
         this.registry = registry;
     }
 
+    public ServiceRegistry registry() {
+        return registry;
+    }
+
     public ServiceWatch watch(String service) {
         return watches.computeIfAbsent(service, name -> registry.watch(name, DEPARTURE_GRACE));
     }

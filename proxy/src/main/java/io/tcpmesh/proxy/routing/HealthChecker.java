@@ -147,7 +147,9 @@ public final class HealthChecker implements AutoCloseable {
             t.markUp(System.currentTimeMillis());
             log.info("[{}] target {} is back: {}", logName, t, passed);
         } catch (IOException e) {
-            t.checkFailed("check failed: " + e.getMessage(), System.currentTimeMillis());
+            String why = e instanceof NoReaction ? e.getMessage()
+                    : DownReason.of(e, Duration.ofMillis(Math.min(config.connectTimeout().toMillis(), 5000)));
+            t.checkFailed(why, System.currentTimeMillis());
             log.debug("[{}] target {} still down: {}", logName, t, e.toString());
         }
     }
@@ -159,9 +161,16 @@ public final class HealthChecker implements AutoCloseable {
         try {
             s.getInputStream().read();
         } catch (SocketTimeoutException e) {
-            throw new SocketTimeoutException("no answer to a half-close within " + timeout.toMillis() + " ms");
+            throw new NoReaction("no answer to a half-close within " + timeout.toMillis() + " ms");
         } catch (SocketException reset) {
             // a reset is a reaction too: the process is running
+        }
+    }
+
+    /** The target's process did not react to the probe's half-close in time. */
+    private static final class NoReaction extends SocketTimeoutException {
+        NoReaction(String message) {
+            super(message);
         }
     }
 

@@ -6,6 +6,7 @@ import io.tcpmesh.proxy.config.TargetSpec;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -97,17 +98,19 @@ public final class ProxiedApp implements AutoCloseable {
 
     /**
      * The order in which to try the targets for a new connection: those in rotation by the app's balancing,
-     * then those out of rotation as a last resort. Each target appears once.
+     * then those out of rotation as a last resort. Each target appears once. Round-robin rotates over the
+     * targets in rotation only, so a target out of rotation does not double its successor's share.
      */
     public List<Target> plan() {
         Target[] all = candidates;
-        int n = all.length;
-        List<Target> up = new ArrayList<>(n);
-        List<Target> down = new ArrayList<>(n);
-        int start = n == 0 ? 0 : Math.floorMod(next.getAndIncrement(), n);
-        for (int i = 0; i < n; i++) {
-            Target t = all[(start + i) % n];
+        List<Target> up = new ArrayList<>(all.length);
+        List<Target> down = new ArrayList<>(all.length);
+        for (Target t : all) {
             (t.isUp() ? up : down).add(t);
+        }
+        int turn = next.getAndIncrement();
+        if (!up.isEmpty()) {
+            Collections.rotate(up, -Math.floorMod(turn, up.size()));
         }
         if (config.balancing() == Balancing.LEAST_CONNECTIONS) {
             up.sort(Comparator.comparingInt(Target::active)); // stable: ties keep the rotation

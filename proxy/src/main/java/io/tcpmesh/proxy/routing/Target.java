@@ -122,6 +122,15 @@ public final class Target {
         reason = "left ZooKeeper";
     }
 
+    /** A target that left ZooKeeper registered again (same instance id and address): back in rotation, totals kept. */
+    synchronized void markBack(long now) {
+        if (state == State.GONE) {
+            state = State.UP;
+            lastChange = now;
+            reason = "registered again";
+        }
+    }
+
     boolean checkDue(long now) {
         return state == State.DOWN && now >= nextCheckAt;
     }

@@ -127,6 +127,25 @@ class LoadIT {
     }
 
     @Test
+    void failedRequestsExitNonZeroUnlessMaxErrorsAllowsThem() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (CountingServer server = CountingServer.start(CountingServer.Kind.ECHO)) {
+            Outcome o = load("--mode", "connect", "-c", "2", "-n", "40", target(server), "127.0.0.1:" + closed);
+            long refused = o.summary().path("errorsByKind").path("refused").asLong();
+            assertThat(refused).isGreaterThan(0);
+            assertThat(o.summary().path("requests").asLong()).isGreaterThan(0);
+            assertThat(o.code()).isEqualTo(LoadCommand.TOO_MANY_ERRORS);
+            assertThat(o.err()).contains("more than --max-errors 0: exit 6");
+
+            o = load("--mode", "connect", "-c", "2", "-n", "40", "--max-errors", "40", target(server), "127.0.0.1:" + closed);
+            assertThat(o.code()).as(o.err()).isZero();
+        }
+    }
+
+    @Test
     void connectModeCountsEachConnection() throws Exception {
         try (CountingServer server = CountingServer.start(CountingServer.Kind.ECHO)) {
             Outcome o = load("--mode", "connect", "-c", "2", "-n", "200", target(server));

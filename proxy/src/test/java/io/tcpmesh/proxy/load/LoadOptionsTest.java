@@ -111,4 +111,13 @@ class LoadOptionsTest {
         assertThatThrownBy(() -> ProxyConfigPorts.parse("{\"Apps\":[{\"Name\":\"a\",\"Ports\":[0],\"Targets\":[\"h:1\"]}]}", "x.json"))
                 .hasMessageContaining("1..65535");
     }
+
+    @Test
+    void aMalformedConfigIsOneLineWithoutJacksonsSourceNote(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, "nul");
+        assertThatThrownBy(() -> ProxyConfigPorts.read(file))
+                .hasMessageContaining("cannot be read as JSON: Unrecognized token 'nul'").hasMessageContaining("at line 1, column")
+                .hasMessageNotContaining("REDACTED").hasMessageNotContaining("\n");
+    }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -43,10 +44,7 @@ class LoadThroughProxyIT {
                 new EchoModule(EchoConfig.of(freePort(), false, 512 * 1024))));
         EchoNode echo = (EchoNode) node.instance(TcpService.class);
 
-        int proxyPort = freePort();
-        Path config = ProxyFixture.write(dir, "{\"Apps\":[{\"Name\":\"echo\",\"Ports\":[" + proxyPort
-                + "],\"Targets\":[\"discovery:echo\"]}]}");
-        ProxyFixture.start(zk, config);
+        int proxyPort = startProxy();
         Timing.await("the proxy reaches the echo node", Duration.ofSeconds(10), () -> ProxyFixture.echoes(proxyPort, "ping"));
         long readBefore = echo.nodePortBytesRead();
         long writtenBefore = echo.nodePortBytesWritten();
@@ -71,6 +69,26 @@ class LoadThroughProxyIT {
                 () -> echo.nodePortBytesWritten() - writtenBefore == requests * 64);
         assertThat(echo.nodePortBytesRead() - readBefore).isEqualTo(requests * 64);
         assertThat(echo.nodePortConnections() - connectionsBefore).isEqualTo(8);
+    }
+
+    /**
+     * The proxy's port is written into its configuration, so it is picked before the proxy binds it; a
+     * port taken by someone else in between is a bind failure, and another one is picked.
+     */
+    private int startProxy() throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            int port = freePort();
+            Path config = ProxyFixture.write(dir, "{\"Apps\":[{\"Name\":\"echo\",\"Ports\":[" + port
+                    + "],\"Targets\":[\"discovery:echo\"]}]}");
+            try {
+                ProxyFixture.start(zk, config);
+                return port;
+            } catch (BindException taken) {
+                if (attempt == 5) {
+                    throw taken;
+                }
+            }
+        }
     }
 
     private static int freePort() throws IOException {

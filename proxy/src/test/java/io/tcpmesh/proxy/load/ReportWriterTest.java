@@ -72,6 +72,59 @@ class ReportWriterTest {
     }
 
     @Test
+    void latencyIsOnALogScaleAndSweepSegmentsAreMarked() {
+        String html = ReportWriter.html(report(run(10, 500), run(50, 900)));
+        assertThat(html).contains("Latency percentiles per second (log scale)");
+        assertThat(count(html, "class=\"mark\"")).as("one boundary per segment, on both timeline charts").isEqualTo(4);
+        assertThat(html).contains("10 conn, 0-3 s").contains("50 conn, 3-6 s");
+    }
+
+    @Test
+    void theLastPartialSecondIsNotDrawn() {
+        LoadStats stats = new LoadStats();
+        for (int second = 1; second <= 3; second++) {
+            stats.ok(1_000_000);
+            stats.sample(second, 1, 1);
+        }
+        stats.sample(3.2, 0.2, 1);
+        LoadRun.Result r = new LoadRun.Result(stats.summary(3.2, 1), stats.timeline());
+        assertThat(r.timeline()).hasSize(4);
+        String html = ReportWriter.html(report(r));
+        String rateChart = html.substring(html.indexOf("Requests per second"), html.indexOf("</svg>"));
+        assertThat(count(rateChart, "<circle")).as("req/s and errors/s, three points each").isEqualTo(6);
+    }
+
+    @Test
+    void anOpenLoopDrawsTheIntendedRateBesideTheAchievedOne() {
+        LoadStats stats = new LoadStats();
+        for (int second = 1; second <= 3; second++) {
+            stats.ok(1_000_000);
+            stats.sample(second, 1, 1, 100.0 * second);
+        }
+        String html = ReportWriter.html(report(new LoadRun.Result(stats.summary(3, 1), stats.timeline())));
+        assertThat(html).contains("intended req/s").contains("stroke-dasharray=\"6 4\"");
+        assertThat(ReportWriter.html(report(run(10, 500)))).doesNotContain("intended req/s");
+    }
+
+    @Test
+    void severalTargetsGetAPerTargetTableAndTheSummaryStaysNarrow() {
+        LoadStats stats = new LoadStats();
+        LoadTarget a = new LoadTarget("127.0.0.1", 7000);
+        LoadTarget b = new LoadTarget("127.0.0.1", 8000);
+        stats.forTarget(a).ok(1_000_000);
+        stats.forTarget(b).ok(2_000_000);
+        stats.forTarget(b).error(ErrorKind.values()[0]);
+        stats.sample(1, 1, 2);
+        LoadRun.Result r = new LoadRun.Result(stats.summary(1, 2), stats.timeline(), stats.targetSummaries(List.of(a, b), 1, 1));
+        assertThat(r.summary().requests()).isEqualTo(2);
+        assertThat(r.byTarget().get("127.0.0.1:8000").errors()).isEqualTo(1);
+        String html = ReportWriter.html(report(r));
+        assertThat(html).contains("Per target").contains("<td class=\"l\">127.0.0.1:7000</td>").contains("<td class=\"l\">127.0.0.1:8000</td>");
+        String summary = html.substring(html.indexOf("<table class=\"summary\">"), html.indexOf("</table>", html.indexOf("<table class=\"summary\">")));
+        assertThat(summary.split("</th>", -1).length - 1).as("summary columns").isLessThanOrEqualTo(14);
+    }
+
+    @Test
     void textIsEscaped() {
         LoadReport report = new LoadReport("t", "now", List.of("--message", "<b>&"), Map.of(), List.of(run(1, 10)));
         assertThat(ReportWriter.html(report)).contains("&lt;b&gt;&amp;").doesNotContain("<b>&");

@@ -6,6 +6,8 @@ import io.tcpmesh.proxy.config.ProxyConfigParser;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,8 +36,19 @@ class ProxiedAppTest {
         ProxiedApp app = app("round-robin");
         app.targets().get(0).markDown("refused", 0);
         assertThat(keys(app.plan())).containsExactly("10.0.0.2", "10.0.0.3", "10.0.0.1");
-        assertThat(keys(app.plan())).containsExactly("10.0.0.2", "10.0.0.3", "10.0.0.1");
         assertThat(keys(app.plan())).containsExactly("10.0.0.3", "10.0.0.2", "10.0.0.1");
+        assertThat(keys(app.plan())).containsExactly("10.0.0.2", "10.0.0.3", "10.0.0.1");
+    }
+
+    @Test
+    void roundRobinSpreadsEvenlyOverTheLiveTargetsWhenOneIsDown() {
+        ProxiedApp app = app("round-robin");
+        app.targets().get(1).markDown("refused", 0);
+        Map<String, Integer> first = new TreeMap<>();
+        for (int i = 0; i < 30; i++) {
+            first.merge(app.plan().get(0).host(), 1, Integer::sum);
+        }
+        assertThat(first).containsExactly(Map.entry("10.0.0.1", 15), Map.entry("10.0.0.3", 15));
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.tcpmesh.proxy.testing;
 
 import io.tcpmesh.coordination.testing.TestZooKeeper;
 import io.tcpmesh.coordination.testing.Timing;
-import io.tcpmesh.md5.Md5Main;
+import io.tcpmesh.md5.Md5ServiceCommand;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -37,7 +37,7 @@ public final class Md5Process implements AutoCloseable {
 
     public static Md5Process start(TestZooKeeper zk) throws IOException {
         Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-Xmx64m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Md5Main.class.getName(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Md5ServiceCommand.class.getName(),
                 "--bind", "127.0.0.1", "--port", "0", "--zk", zk.connectString(), "--zk-root", zk.root(),
                 "--zk-session-timeout", "2s").redirectErrorStream(true).start();
         try {

@@ -45,7 +45,7 @@ public final class ProxyFixture {
 
     public static RunningService start(TestZooKeeper zk, Path file, Duration drain, Duration watchInterval) throws Exception {
         ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root())
-                .zkSessionTimeout(Duration.ofSeconds(2)).bind("127.0.0.1").drainTimeout(drain);
+                .zkSessionTimeout(Duration.ofSeconds(2)).bind("127.0.0.1").drainTimeout(drain).adminServedByService(true);
         ProxySettings settings = new ProxySettings(file, "127.0.0.1", 0, watchInterval, null);
         return zk.track(ServiceLauncher.start("proxy", options, new ProxyModule(settings, ProxyConfigParser.read(file))));
     }

@@ -1,6 +1,7 @@
 package io.tcpmesh.storage.agent;
 
 import io.tcpmesh.coordination.VersionProvider;
+import io.tcpmesh.coordination.ZooKeeperAuth;
 import io.tcpmesh.coordination.ZooKeeperConfig;
 import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.ExitCodes;
@@ -55,6 +56,9 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--zk-root", paramLabel = "PATH", description = "ZooKeeper root (default: ${DEFAULT-VALUE}).")
     String zkRoot = ZooKeeperConfig.DEFAULT_ROOT;
 
+    @Option(names = "--zk-auth", paramLabel = "FILE", defaultValue = "${env:" + ZooKeeperAuth.ENV + "}", description = ZooKeeperAuth.OPTION_HELP)
+    Path zkAuth;
+
     @Option(names = "--run", paramLabel = "NAME", description = "Join this run instead of the collector's open one.")
     String run;
 
@@ -82,7 +86,7 @@ public final class AgentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AgentConfig config = new AgentConfig(id != null ? id : defaultId(), runtime, chunkSize, fileSize, dir, writers, heartbeat,
                 monitor, collector != null ? AgentConfig.address(collector) : null,
-                collector == null ? ZooKeeperConfig.of(zk, zkRoot) : null, run, keepFiles, minFree, maxRate, drainTimeout, buffer);
+                collector == null ? ZooKeeperConfig.of(zk, zkRoot).withAuth(ZooKeeperAuth.readIfGiven(zkAuth)) : null, run, keepFiles, minFree, maxRate, drainTimeout, buffer);
         try (Agent agent = new Agent(config)) {
             StopSignals.onStop(agent::stopEarly);
             Agent.Result r = agent.run();

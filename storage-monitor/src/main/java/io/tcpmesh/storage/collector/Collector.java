@@ -44,6 +44,7 @@ public final class Collector implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private final Map<String, RunState> runs = new LinkedHashMap<>();
     private final CopyOnWriteArrayList<Consumer<String>> finishedListeners = new CopyOnWriteArrayList<>();
+    private final CollectorCounters counters = new CollectorCounters();
     private Store store;
     private RunState current;
 
@@ -100,6 +101,10 @@ public final class Collector implements AutoCloseable {
         });
         thread.scheduleWithFixedDelay(this::tickSafely, config.tick().toMillis(), config.tick().toMillis(), TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    public CollectorCounters counters() {
+        return counters;
     }
 
     public void onRunFinished(Consumer<String> listener) {
@@ -234,6 +239,7 @@ public final class Collector implements AutoCloseable {
         RunState run = runs.get(s.run);
         AgentState agent = run.agents.get(s.agent);
         boolean fresh = store.insertMessage(run.id, agent.id, m, now);
+        counters.message(fresh);
         session.write(new Message.Ack(m.seq()));
         if (!fresh) {
             return;
@@ -305,6 +311,7 @@ public final class Collector implements AutoCloseable {
             return;
         }
         s.failed = true;
+        counters.protocolError();
         long now = System.currentTimeMillis();
         String who = s.agent != null ? s.agent : String.valueOf(session.getRemoteAddress());
         store.insertCollectorEvent(s.run, s.agent != null ? s.agent : who, "ERROR", now, error);
@@ -325,6 +332,8 @@ public final class Collector implements AutoCloseable {
         }
         try {
             tick(System.currentTimeMillis());
+            counters.census(runs.size(), runs.values().stream().flatMap(r -> r.agents.values().stream())
+                    .collect(Collectors.groupingBy(a -> a.status, Collectors.summingInt(a -> 1))));
         } catch (RuntimeException e) {
             log.error("[{}] heartbeat check failed", node.name(), e);
         }

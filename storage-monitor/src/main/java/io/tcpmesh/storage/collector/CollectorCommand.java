@@ -69,13 +69,13 @@ public final class CollectorCommand implements Callable<Integer> {
 
     @Command(name = "runs", mixinStandardHelpOptions = true, description = "Lists the runs in the database.")
     static final class Runs implements Callable<Integer> {
-        @Option(names = "--db", paramLabel = "FILE", description = "SQLite database (default: ${DEFAULT-VALUE}).")
-        Path db = Path.of("storage-monitor.db");
+        @Option(names = "--db", paramLabel = "FILE", description = QUERY_DB)
+        Path db;
 
         @Override
         public Integer call() {
-            requireExists(db);
-            try (Store store = Store.open(db)) {
+            Path file = queryDb(db);
+            try (Store store = Store.open(file)) {
                 System.out.printf("%-28s %-24s %-24s %6s%n", "RUN", "OPENED", "CLOSED", "AGENTS");
                 for (Store.RunRow r : store.runs()) {
                     System.out.printf("%-28s %-24s %-24s %6d%n", r.id(), Instant.ofEpochMilli(r.openedAt()),
@@ -91,8 +91,8 @@ public final class CollectorCommand implements Callable<Integer> {
         @Parameters(paramLabel = "RUN-ID", description = "The run, as 'runs' lists it.")
         String run;
 
-        @Option(names = "--db", paramLabel = "FILE", description = "SQLite database (default: ${DEFAULT-VALUE}).")
-        Path db = Path.of("storage-monitor.db");
+        @Option(names = "--db", paramLabel = "FILE", description = QUERY_DB)
+        Path db;
 
         @Option(names = "--html", paramLabel = "FILE", description = "Write the HTML page to FILE instead of printing text.")
         Path html;
@@ -102,8 +102,8 @@ public final class CollectorCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            requireExists(db);
-            try (Store store = Store.open(db)) {
+            Path file = queryDb(db);
+            try (Store store = Store.open(file)) {
                 RunReport report = ReportBuilder.build(store, run);
                 if (html != null) {
                     Files.writeString(html, HtmlReport.render(report), StandardCharsets.UTF_8);
@@ -116,9 +116,26 @@ public final class CollectorCommand implements Callable<Integer> {
         }
     }
 
-    private static void requireExists(Path db) {
-        if (!Files.isRegularFile(db)) {
-            throw new IllegalArgumentException("--db: no database at " + db);
+    static final String QUERY_DB = "SQLite database (default: storage-monitor.db in the current folder if it exists, "
+            + "else the database of the cluster start-cluster.sh runs, $TCPMESH_RUN_DIR/storage/runs.db, default dist/run/storage/runs.db).";
+
+    /** The database a query reads: --db, else ./storage-monitor.db, else the cluster's (the launcher says where it is). */
+    static Path queryDb(Path given) {
+        if (given != null) {
+            return requireExists(given, "");
         }
+        Path local = Path.of("storage-monitor.db");
+        String cluster = System.getenv("TCPMESH_CLUSTER_DB");
+        if (!Files.isRegularFile(local) && cluster != null && Files.isRegularFile(Path.of(cluster))) {
+            return Path.of(cluster);
+        }
+        return requireExists(local, cluster == null ? "" : " nor at " + cluster + " (the cluster's)");
+    }
+
+    private static Path requireExists(Path db, String alsoTried) {
+        if (!Files.isRegularFile(db)) {
+            throw new IllegalArgumentException("--db: no database at " + db + alsoTried);
+        }
+        return db;
     }
 }

@@ -3,6 +3,8 @@ package io.tcpmesh.storage.collector;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import io.tcpmesh.coordination.admin.MetricsSource;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.bootstrap.ServiceOptions;
 import io.tcpmesh.coordination.bootstrap.TcpService;
@@ -19,6 +21,7 @@ public final class CollectorModule extends AbstractModule {
     protected void configure() {
         bind(CollectorConfig.class).toInstance(config);
         bind(TcpService.class).to(CollectorServer.class);
+        Multibinder.newSetBinder(binder(), MetricsSource.class).addBinding().to(CollectorMetrics.class);
     }
 
     @Provides

@@ -1,6 +1,7 @@
 package io.tcpmesh.storage.it;
 
 import io.tcpmesh.coordination.testing.TestZooKeeper;
+import io.tcpmesh.coordination.testing.Http;
 import io.tcpmesh.coordination.testing.Timing;
 import io.tcpmesh.storage.agent.Agent;
 import io.tcpmesh.storage.protocol.FrameStreams;
@@ -100,6 +101,13 @@ class ProtocolErrorsIT {
                 });
                 assertThat(store.agents(r.run())).singleElement().extracting(Store.AgentRow::status).isEqualTo(Store.Status.STOPPED);
             }
+            String metrics = Timing.await("the census taken", Duration.ofSeconds(10),
+                    () -> Http.get(collector.service().adminAddress(), "/metrics"),
+                    m -> m.contains("tcpmesh_storage_agents{state=\"stopped\"} 1.0") && m.contains("tcpmesh_storage_agents{state=\"gone\"} 1.0"));
+            assertThat(metrics).contains("tcpmesh_storage_protocol_errors_total 4.0").contains("tcpmesh_storage_runs 2.0")
+                    .contains("tcpmesh_storage_agents{state=\"running\"} 0.0")
+                    .doesNotContain("tcpmesh_storage_messages_stored_total 0.0")
+                    .contains("tcpmesh_connections_total{listener=\"node\"} 5.0");
         }
     }
 

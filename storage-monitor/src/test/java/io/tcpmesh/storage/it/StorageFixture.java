@@ -46,7 +46,7 @@ final class StorageFixture implements AutoCloseable {
     }
 
     Started collector(int expect) throws Exception {
-        ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root()).drainTimeout(Duration.ZERO);
+        ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root()).drainTimeout(Duration.ZERO).adminPort(0);
         RunningService running = ServiceLauncher.start(CollectorCommand.SERVICE, options,
                 new CollectorModule(new CollectorConfig(db, reports, expect, false)));
         closeables.add(running);

@@ -17,8 +17,10 @@ import java.util.concurrent.Callable;
         description = {"Streaming MD5 server. A client sends any bytes and half-closes (FIN); the server answers "
                 + "the MD5 as 32 lowercase hex digits and a newline, then closes.",
                 "Registers in ZooKeeper as service 'md5'; serves at once even while ZooKeeper is down.",
-                "Example: echo -n 'Hello, MD5 server!' | nc -N localhost 7001"})
-public final class Md5Main implements Callable<Integer> {
+                "Example: echo -n 'Hello, MD5 server!' | nc -N localhost 7001",
+                "nc needs -N (half-close at the end of its input); without it nothing comes back, and the "
+                        + "connection is closed unanswered after --idle-timeout."})
+public final class Md5ServiceCommand implements Callable<Integer> {
     public static final String SERVICE = "md5";
 
     @Mixin
@@ -44,9 +46,14 @@ public final class Md5Main implements Callable<Integer> {
             description = "With --hashing executor: bytes read but not yet hashed per connection before reading pauses (default: 1M).")
     long maxBacklog = Md5Config.DEFAULT_MAX_BACKLOG;
 
-    public static void main(String... args) {
-        ServiceLauncher.main(new Md5Main(), args);
-    }
+    @Option(names = "--min-rate", paramLabel = "SIZE", converter = Sizes.class,
+            description = "Bytes per second a connection must send, on average over each --min-rate-window, until it "
+                    + "half-closes; a slower one is closed unanswered (slow-loris). 0 turns it off (default: 1K).")
+    long minRate = Md5Config.DEFAULT_MIN_RATE;
+
+    @Option(names = "--min-rate-window", paramLabel = "DURATION", converter = Durations.class,
+            description = "The window --min-rate is measured over, counted from the connection's start (default: 30s).")
+    Duration rateWindow = Md5Config.DEFAULT_RATE_WINDOW;
 
     @Override
     public Integer call() throws Exception {
@@ -62,6 +69,10 @@ public final class Md5Main implements Callable<Integer> {
         if (maxBacklog > Integer.MAX_VALUE / 2) {
             throw new IllegalArgumentException("--max-backlog must be at most 1G");
         }
-        return new Md5Config(idleTimeout, maxConnections, mode, ioThreads, (int) maxBacklog);
+        return new Md5Config(idleTimeout, maxConnections, mode, ioThreads, (int) maxBacklog, minRate, rateWindow);
+    }
+
+    public static void main(String[] args) {
+        ServiceLauncher.main(new Md5ServiceCommand(), args);
     }
 }

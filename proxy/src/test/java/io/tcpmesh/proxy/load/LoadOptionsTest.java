@@ -117,7 +117,7 @@ class LoadOptionsTest {
         Path file = dir.resolve("bad.json");
         Files.writeString(file, "nul");
         assertThatThrownBy(() -> ProxyConfigPorts.read(file))
-                .hasMessageContaining("cannot be read as JSON: Unrecognized token 'nul'").hasMessageContaining("at line 1, column")
+                .hasMessageContaining("not valid JSON: Unrecognized token 'nul'").hasMessageContaining("at line 1, column")
                 .hasMessageNotContaining("REDACTED").hasMessageNotContaining("\n");
     }
 }

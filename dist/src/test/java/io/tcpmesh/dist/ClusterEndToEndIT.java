@@ -200,7 +200,7 @@ class ClusterEndToEndIT {
         String zk = Files.readString(runDir.resolve("zk")).trim();
         String agents = IntStream.rangeClosed(1, 3)
                 .mapToObj(i -> "bin/storage-agent --runtime 3s --chunk-size " + (i * 64) + "K --file-size 512K --dir '"
-                        + data.resolve("a" + i) + "' --id e2e-agent-" + i + " --zk " + zk + " --run e2e &")
+                        + data.resolve("a" + i) + "' --id e2e-agent-" + i + " --zk " + zk + " --run e2e --expect 3 &")
                 .reduce("", String::concat);
         Shell.Result r = sh.run(agents + " wait", Duration.ofSeconds(90));
         assertThat(r.exitCode()).as("%s", r).isZero();

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param offlineFor  after such a drop, refuse new connections this long ({@code --offline-for})
  * @param store       where stateful sessions live ({@code --store})
  * @param maxSessions most connections served at once; more are refused with {@code ERR full} ({@code --max-sessions})
- * @param helloTimeout how long a new connection may take to send its hello ({@code --hello-timeout})
+ * @param helloTimeout how long after connecting a client's HELLO line must be complete ({@code --hello-timeout})
  */
 public record NumbersConfig(Duration interval, Duration expiry, int failEvery, Duration offlineFor, StoreKind store,
                             int maxSessions, Duration helloTimeout) {
@@ -40,8 +40,8 @@ public record NumbersConfig(Duration interval, Duration expiry, int failEvery, D
         if (maxSessions < 1) {
             throw new IllegalArgumentException("--max-sessions must be positive, not " + maxSessions);
         }
-        if (helloTimeout.toSeconds() < 1) {
-            throw new IllegalArgumentException("--hello-timeout must be at least 1s, not " + Durations.format(helloTimeout));
+        if (helloTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("--hello-timeout must be at least 1ms, not " + Durations.format(helloTimeout));
         }
     }
 
@@ -64,6 +64,10 @@ public record NumbersConfig(Duration interval, Duration expiry, int failEvery, D
 
     public NumbersConfig withStore(StoreKind kind) {
         return new NumbersConfig(interval, expiry, failEvery, offlineFor, kind, maxSessions, helloTimeout);
+    }
+
+    public NumbersConfig withHelloTimeout(Duration d) {
+        return new NumbersConfig(interval, expiry, failEvery, offlineFor, store, maxSessions, d);
     }
 
     /** How often expired sessions are swept: half the expiry, within 50 ms .. 10 s. */

@@ -30,13 +30,9 @@ public final class NumbersCounters {
         expired.add(count);
     }
 
-    /** A connection was refused with an {@code ERR CODE message} line. */
-    void refused(String errLine) {
-        String[] words = errLine.split(" ", 3);
-        ErrorCode code = words.length > 1 ? ErrorCode.of(words[1]) : null;
-        if (code != null) {
-            refused.get(code).increment();
-        }
+    /** A connection was refused with an {@code ERR} line of this code. */
+    void refusedWith(ErrorCode code) {
+        refused.get(code).increment();
     }
 
     public long resumed() {

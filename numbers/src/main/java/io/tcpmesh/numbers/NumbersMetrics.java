@@ -25,7 +25,7 @@ final class NumbersMetrics implements MetricsSource {
         NumbersCounters counters = server.counters();
         new ConnectionMetrics().listener("node", server.acceptor(), () -> counters.refused(ErrorCode.FULL)).register(registry);
         GaugeWithCallback.builder().name("tcpmesh_numbers_sessions_active").help("Stateful sessions this server streams now")
-                .callback(cb -> cb.call(server.sessions().activeCount())).register(registry);
+                .callback(cb -> cb.call(server.streamingSessions())).register(registry);
         CounterWithCallback.builder().name("tcpmesh_numbers_sessions_resumed").help("Stateful sessions resumed after a reconnection")
                 .callback(cb -> cb.call(counters.resumed())).register(registry);
         CounterWithCallback.builder().name("tcpmesh_numbers_sessions_expired").help("Sessions deleted by the sweep after their expiry")

@@ -34,7 +34,7 @@ public final class NumbersModule extends AbstractModule {
     @Provides
     @Singleton
     SessionStore store(CuratorFramework client, Node node) {
-        return config.store() == StoreKind.MEMORY ? new MemorySessionStore() : new ZooKeeperSessionStore(client, node.service());
+        return config.store() == StoreKind.MEMORY ? new MemorySessionStore() : new ZooKeeperSessionStore(client, node::name);
     }
 
     @Provides

@@ -8,7 +8,6 @@ import io.tcpmesh.numbers.codec.LineCodecFactory;
 import io.tcpmesh.numbers.codec.Protocol;
 import io.tcpmesh.numbers.session.Sessions;
 import io.tcpmesh.numbers.store.SessionStore;
-import org.apache.mina.core.session.IdleStatus;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.filter.codec.ProtocolCodecFilter;
 import org.slf4j.Logger;
@@ -48,7 +47,7 @@ public final class NumbersServer implements TcpService {
         this.node = node;
         this.config = config;
         this.store = store;
-        this.sessions = new Sessions(store, node::name, config.expiry(), Clock.systemUTC());
+        this.sessions = new Sessions(store, node::name, config.expiry(), config.interval(), Clock.systemUTC());
         this.ticker = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "numbers-ticker"));
         ticker.setRemoveOnCancelPolicy(true);
         this.statelessTicker = new ScheduledThreadPoolExecutor(Runtime.getRuntime().availableProcessors(), r -> daemon(r, "numbers-stateless"));
@@ -58,23 +57,20 @@ public final class NumbersServer implements TcpService {
         NumbersServerHandler handler = new NumbersServerHandler(node, config, sessions, ticker, statelessTicker, workers, counters);
         this.tcp = new MinaTcpServer(node, bindAddress, handler);
         tcp.acceptor().getFilterChain().addLast("lines", new ProtocolCodecFilter(new LineCodecFactory(Protocol.MAX_CLIENT_LINE)));
-        tcp.acceptor().getSessionConfig().setIdleTime(IdleStatus.READER_IDLE, Math.toIntExact(config.helloTimeout().toSeconds()));
-    }
-
-    public Sessions sessions() {
-        return sessions;
+        store.onClaimsLost(() -> handler.claimsLost(tcp.acceptor().getManagedSessions().values()));
     }
 
     public NumbersCounters counters() {
         return counters;
     }
 
-    org.apache.mina.core.service.IoService acceptor() {
-        return tcp.acceptor();
+    /** How many stateful sessions this server streams now. */
+    public int streamingSessions() {
+        return sessions.streaming();
     }
 
-    public NumbersConfig config() {
-        return config;
+    org.apache.mina.core.service.IoService acceptor() {
+        return tcp.acceptor();
     }
 
     @Override

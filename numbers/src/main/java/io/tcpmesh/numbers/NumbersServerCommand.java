@@ -44,7 +44,7 @@ public final class NumbersServerCommand implements Callable<Integer> {
     int maxSessions = 20_000;
 
     @Option(names = "--hello-timeout", paramLabel = "DURATION", converter = Durations.class,
-            description = "How long a new connection may take to send its HELLO line (default: 10s).")
+            description = "Deadline for a new connection's HELLO line, counted from the connect, however its bytes trickle in; then 'ERR malformed' and close (default: 10s).")
     Duration helloTimeout = Duration.ofSeconds(10);
 
     public static void main(String[] args) {

@@ -5,6 +5,9 @@ import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
 import io.tcpmesh.numbers.client.NumbersClientCommand;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +27,24 @@ class CommandLineTest {
         assertThat(ServiceLauncher.execute(new NumbersClientCommand(), "--count", "0")).isEqualTo(ExitCodes.BAD_OPTIONS);
         assertThat(ServiceLauncher.execute(new NumbersClientCommand(), "--count", "65536")).isEqualTo(ExitCodes.BAD_OPTIONS);
         assertThat(ServiceLauncher.execute(new NumbersClientCommand(), "--client-id", "a/b")).isEqualTo(ExitCodes.BAD_OPTIONS);
+    }
+
+    @Test
+    void theClientSaysHowLongItsStreamIsExpectedToTake() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            ServiceLauncher.execute(new NumbersClientCommand(), "--port", "1", "--count", "65535", "--backoff", "5ms",
+                    "--max-backoff", "20ms", "--give-up", "100ms");
+            ServiceLauncher.execute(new NumbersClientCommand(), "--port", "1", "--count", "random", "--backoff", "5ms",
+                    "--max-backoff", "20ms", "--give-up", "100ms");
+        } finally {
+            System.setOut(original);
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("expected to take about 18 h 12 min at one message per second");
+        assertThat(printed).containsPattern("\\(--count random\\)\\R+expected to take about \\d+ (h|min|s)");
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,8 +20,13 @@ final class LineClient implements AutoCloseable {
     private final OutputStream out;
 
     LineClient(int port) throws IOException {
+        this(port, Duration.ofSeconds(10));
+    }
+
+    /** A client whose reads fail after {@code readTimeout} (stretched by Timing) without data. */
+    LineClient(int port, Duration readTimeout) throws IOException {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        socket.setSoTimeout(Math.toIntExact(Timing.seconds(10).toMillis()));
+        socket.setSoTimeout(Math.toIntExact(Timing.scaled(readTimeout).toMillis()));
         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
         out = socket.getOutputStream();
     }
@@ -37,6 +43,11 @@ final class LineClient implements AutoCloseable {
 
     void shutdownOutput() throws IOException {
         socket.shutdownOutput();
+    }
+
+    /** Whether the server has sent something not read yet (or closed). */
+    boolean answered() throws IOException {
+        return in.ready() || socket.getInputStream().available() > 0;
     }
 
     /** The next line, or null at the end of the stream. */

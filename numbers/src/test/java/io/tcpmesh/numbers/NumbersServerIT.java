@@ -9,7 +9,9 @@ import io.tcpmesh.numbers.client.ClientOptions;
 import io.tcpmesh.numbers.client.ClientResult;
 import io.tcpmesh.numbers.codec.Variant;
 import io.tcpmesh.numbers.sequence.Checksum;
+import io.tcpmesh.numbers.store.ZooKeeperSessionStore;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -100,11 +102,52 @@ class NumbersServerIT {
     void sessionsOfAServerThatDiedExpireToo() throws Exception {
         NumbersServers.start(zk, FAST.withExpiry(Duration.ofMillis(300)));
         CuratorFramework client = zk.newClient();
-        client.create().creatingParentsIfNeeded().forPath("/numbers/sessions/orphan",
+        client.create().creatingParentsIfNeeded().forPath(ZooKeeperSessionStore.path("orphan"),
                 "{\"seed\":1,\"count\":10,\"next\":3,\"disconnectedAt\":null,\"owner\":\"numbers-crashed\"}".getBytes());
         Timing.await("orphan marked disconnected", Duration.ofSeconds(5), () -> record(client, "orphan"),
                 r -> r == null || r.hasNonNull("disconnectedAt"));
         Timing.await("orphan swept", Duration.ofSeconds(5), () -> record(client, "orphan") == null);
+    }
+
+    @Test
+    void aClaimIsReleasedWhenTheZooKeeperSessionOfItsServerEnds() throws Exception {
+        RunningService server = NumbersServers.start(zk, FAST);
+        CuratorFramework dead = zk.newClient();
+        long now = System.currentTimeMillis();
+        dead.create().creatingParentsIfNeeded().forPath(ZooKeeperSessionStore.path("claimed"),
+                ("{\"seed\":1,\"count\":10,\"next\":3,\"disconnectedAt\":null,\"owner\":\"numbers-dead\",\"connectedAt\":" + now
+                        + ",\"intervalMs\":60000}").getBytes());
+        dead.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(ZooKeeperSessionStore.claimPath("claimed"),
+                "numbers-dead".getBytes());
+        assertThat(firstLine(server, "HELLO 1 stateful claimed 10 3")).startsWith("ERR busy ");
+        assertThat(firstLine(server, "HELLO 1 stateful claimed 10 9")).startsWith("ERR mismatch ");
+        dead.close();
+        String line = Timing.await("claimed resumable once its server's ZooKeeper session ended", Duration.ofSeconds(10),
+                () -> firstLine(server, "HELLO 1 stateful claimed 10 4"), l -> !l.startsWith("ERR busy "));
+        assertThat(line).isEqualTo("OK stateful claimed 10 4");
+    }
+
+    @Test
+    void aServerThatLosesItsZooKeeperSessionStopsItsStatefulStreamsAndTheyResumeElsewhere() throws Exception {
+        RunningService a = NumbersServers.start(zk, FAST.withInterval(Duration.ofMillis(50)));
+        RunningService b = NumbersServers.start(zk, FAST.withInterval(Duration.ofMillis(50)));
+        AtomicInteger received = new AtomicInteger();
+        ClientOptions options = options(Variant.STATEFUL, 200);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            InetSocketAddress first = new InetSocketAddress("127.0.0.1", a.port());
+            InetSocketAddress second = new InetSocketAddress("127.0.0.1", b.port());
+            Future<ClientResult> result = pool.submit(() -> new io.tcpmesh.numbers.client.NumbersClient(options,
+                    () -> received.get() < 20 ? first : second, line -> received.incrementAndGet(),
+                    new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).run());
+            Timing.await("20 messages from the first server", Duration.ofSeconds(10), () -> received.get() >= 20);
+            zk.killSession(a.instance(CuratorFramework.class));
+            ClientResult r = result.get(Timing.seconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            assertThat(r.outcome()).as(r.detail()).isEqualTo(ClientResult.Outcome.OK);
+            assertThat(r.connections()).isGreaterThanOrEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -262,7 +305,11 @@ class NumbersServerIT {
 
     private static int sessionCount(CuratorFramework client) {
         try {
-            return client.checkExists().forPath("/numbers/sessions") == null ? 0 : client.getChildren().forPath("/numbers/sessions").size();
+            int n = 0;
+            for (String bucket : new ZooKeeperSessionStore(client, () -> "test").buckets()) {
+                n += client.getChildren().forPath("/numbers/sessions/" + bucket).size();
+            }
+            return n;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -270,10 +317,10 @@ class NumbersServerIT {
 
     private static JsonNode record(CuratorFramework client, String id) {
         try {
-            if (client.checkExists().forPath("/numbers/sessions/" + id) == null) {
+            if (client.checkExists().forPath(ZooKeeperSessionStore.path(id)) == null) {
                 return null;
             }
-            return JSON.readTree(client.getData().forPath("/numbers/sessions/" + id));
+            return JSON.readTree(client.getData().forPath(ZooKeeperSessionStore.path(id)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -12,6 +12,7 @@ import io.tcpmesh.coordination.admin.ConnectionMetrics;
 import io.tcpmesh.coordination.admin.HealthCheck;
 import io.tcpmesh.coordination.admin.MetricsSource;
 import io.tcpmesh.coordination.server.MinaTcpServer;
+import io.tcpmesh.coordination.testing.Http;
 import io.tcpmesh.coordination.testing.TestZooKeeper;
 import io.tcpmesh.coordination.testing.Timing;
 import org.apache.mina.core.service.IoHandlerAdapter;
@@ -22,10 +23,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,7 +33,6 @@ class AdminEndpointIT {
     @RegisterExtension
     final TestZooKeeper zk = new TestZooKeeper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final AtomicReference<String> problem = new AtomicReference<>();
 
     /** Accepts connections and keeps them; counts them through the shared connection metrics. */
@@ -89,7 +85,7 @@ class AdminEndpointIT {
             assertThat(admin).matches("127\\.0\\.0\\.1:\\d+").isEqualTo(running.adminAddress());
 
             client.getOutputStream().write("hello".getBytes());
-            assertThat(get(admin, "/health")).isEqualTo("200 ok\n");
+            Timing.await("healthy", Duration.ofSeconds(10), () -> get(admin, "/health"), "200 ok\n"::equals);
             String metrics = Timing.await("5 bytes counted", Duration.ofSeconds(5), () -> get(admin, "/metrics"),
                     m -> m.contains("tcpmesh_received_bytes_total{listener=\"node\"} 5.0"));
             assertThat(metrics).contains("tcpmesh_connections_active{listener=\"node\"} 1.0")
@@ -104,9 +100,9 @@ class AdminEndpointIT {
         RunningService running = ServiceLauncher.start("counting", options(), new CountingModule());
         String admin = running.adminAddress();
         problem.set("store unavailable");
-        assertThat(get(admin, "/health")).isEqualTo("503 store unavailable\n");
+        Timing.await("503 with the reason", Duration.ofSeconds(10), () -> get(admin, "/health"), "503 store unavailable\n"::equals);
         problem.set(null);
-        assertThat(get(admin, "/health")).isEqualTo("200 ok\n");
+        Timing.await("200 again", Duration.ofSeconds(10), () -> get(admin, "/health"), "200 ok\n"::equals);
 
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), running.port())) {
             OutputStream out = client.getOutputStream();
@@ -143,13 +139,7 @@ class AdminEndpointIT {
         }
     }
 
-    private String get(String hostPort, String path) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + hostPort + path))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() + " " + r.body();
-        } catch (Exception e) {
-            return "failed: " + e;
-        }
+    private static String get(String hostPort, String path) {
+        return Http.get(hostPort, path);
     }
 }

@@ -4,11 +4,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 
 /** A plain HTTP GET for tests of the admin endpoints: {@code "200 ok\n"}, or {@code "failed: ..."}. */
 public final class Http {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Timing.seconds(5)).build();
 
     private Http() {
     }

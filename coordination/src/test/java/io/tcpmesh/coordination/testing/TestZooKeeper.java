@@ -6,6 +6,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.KillSession;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.util.ServiceUtils;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -28,10 +29,29 @@ public final class TestZooKeeper implements BeforeEachCallback, AfterEachCallbac
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private static int counter;
 
+    static {
+        // A server that cannot bind (its free port was taken before it bound it) must fail this test's
+        // start, not System.exit the whole test JVM, which is ZooKeeper's default.
+        ServiceUtils.setSystemExitProcedure(ServiceUtils.LOG_ONLY);
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
-        server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, TICK_MILLIS, -1), true);
+        server = startServer();
         root = "/tcpmesh-test-" + (++counter);
+    }
+
+    /** A server on a free port; another free port when the one picked was taken before the server bound it. */
+    private static TestingServer startServer() throws Exception {
+        Exception last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, TICK_MILLIS, -1), true);
+            } catch (Exception e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     @Override

@@ -1,9 +1,10 @@
 package io.tcpmesh.numbers.client;
 
 import io.tcpmesh.coordination.Backoff;
-import io.tcpmesh.numbers.codec.ErrorCode;
 import io.tcpmesh.numbers.codec.Hello;
 import io.tcpmesh.numbers.codec.Protocol;
+import io.tcpmesh.numbers.codec.ProtocolException;
+import io.tcpmesh.numbers.codec.ServerMessage;
 import io.tcpmesh.numbers.codec.Variant;
 import io.tcpmesh.numbers.sequence.Checksum;
 import io.tcpmesh.numbers.sequence.StatelessSequence;
@@ -110,70 +111,69 @@ public final class NumbersClient {
     }
 
     private ClientResult handle(String line) throws RetryLater {
-        String[] w = line.split(" ");
-        switch (w[0]) {
-            case "OK" -> {
-                if (options.variant() == Variant.STATELESS && w.length == 6) {
-                    int given = Integer.parseInt(w[5]);
-                    if (next > 0 && given != start) {
-                        return result(ClientResult.Outcome.MISMATCH, null, "server resumed with start " + given + ", not " + start);
-                    }
-                    start = given;
-                }
-                return null;
-            }
-            case "N" -> {
-                return message(line, w);
-            }
-            case "END" -> {
-                return end(w);
-            }
-            case "ERR" -> {
-                ErrorCode code = w.length > 1 ? ErrorCode.of(w[1]) : null;
-                if (code != null && code.retryable()) {
-                    throw new RetryLater(line);
-                }
-                return result(ClientResult.Outcome.REFUSED, null, line);
-            }
-            default -> {
-                return result(ClientResult.Outcome.MISMATCH, null, "unexpected line from the server: " + abbreviate(line));
-            }
+        ServerMessage message;
+        try {
+            message = ServerMessage.parse(line);
+        } catch (ProtocolException e) {
+            return result(ClientResult.Outcome.MISMATCH, null, "unexpected line from the server: " + e.getMessage());
         }
+        if (message instanceof ServerMessage.Message m) {
+            return received(m);
+        } else if (message instanceof ServerMessage.Ok ok) {
+            return accepted(ok);
+        } else if (message instanceof ServerMessage.End end) {
+            return end(end);
+        }
+        return refused((ServerMessage.Err) message, line);
     }
 
-    private ClientResult message(String line, String[] w) {
-        if (w.length != 3 || !w[1].matches("\\d+") || !w[2].matches("\\d+")) {
-            return result(ClientResult.Outcome.MISMATCH, null, "malformed message: " + abbreviate(line));
+    private ClientResult accepted(ServerMessage.Ok ok) {
+        if (ok.variant() != options.variant() || !ok.clientId().equals(options.clientId()) || ok.count() != options.count() || ok.next() != next) {
+            return result(ClientResult.Outcome.MISMATCH, null, "server accepted another stream: " + ok.line());
         }
-        int index = Integer.parseInt(w[1]);
+        if (ok.variant() == Variant.STATELESS) {
+            if (next > 0 && ok.start() != start) {
+                return result(ClientResult.Outcome.MISMATCH, null, "server resumed with start " + ok.start() + ", not " + start);
+            }
+            start = ok.start();
+        }
+        return null;
+    }
+
+    private ClientResult refused(ServerMessage.Err err, String line) throws RetryLater {
+        if (err.retryable()) {
+            throw new RetryLater(line);
+        }
+        return result(ClientResult.Outcome.REFUSED, null, line);
+    }
+
+    private ClientResult received(ServerMessage.Message m) {
+        int index = m.index();
         if (index != next) {
             return result(ClientResult.Outcome.MISMATCH, null, (index < next ? "duplicate" : "gap") + ": expected message " + next + ", got " + index);
         }
         if (options.variant() == Variant.STATELESS) {
-            BigInteger value = new BigInteger(w[2]);
+            BigInteger value = new BigInteger(m.value());
             if (!value.equals(StatelessSequence.value(start, index))) {
                 return result(ClientResult.Outcome.MISMATCH, null, "message " + index + " is not " + start + " * 2^" + index);
             }
             sum = sum.add(value);
         } else {
-            checksum.add(w[2]);
+            checksum.add(m.value());
         }
-        numbers.accept(w[1] + " " + w[2]);
+        numbers.accept(index + " " + m.value());
         next++;
         lastProgress = System.nanoTime();
         backoff.reset();
         return null;
     }
 
-    private ClientResult end(String[] w) {
-        if (w.length != 3) {
-            return result(ClientResult.Outcome.MISMATCH, null, "malformed END line");
+    private ClientResult end(ServerMessage.End end) {
+        if (next != options.count() || end.count() != options.count()) {
+            return result(ClientResult.Outcome.MISMATCH, end.checksum(), "END after " + next + " of " + options.count() + " messages");
         }
-        if (next != options.count() || Integer.parseInt(w[1]) != options.count()) {
-            return result(ClientResult.Outcome.MISMATCH, w[2], "END after " + next + " of " + options.count() + " messages");
-        }
-        boolean match = local().equals(w[2]);
-        return result(match ? ClientResult.Outcome.OK : ClientResult.Outcome.MISMATCH, w[2], match ? null : "checksum differs");
+        boolean match = local().equals(end.checksum());
+        return result(match ? ClientResult.Outcome.OK : ClientResult.Outcome.MISMATCH, end.checksum(), match ? null : "checksum differs");
     }
 
     private String local() {
@@ -184,11 +184,7 @@ public final class NumbersClient {
         return new ClientResult(outcome, next, connections, local(), server, detail);
     }
 
-    private static String abbreviate(String line) {
-        return line.length() > 80 ? line.substring(0, 80) + "..." : line;
-    }
-
-    /** The server asked to come back later (offline, full, store unavailable). */
+    /** The server asked to come back later (offline, full, busy, store unavailable). */
     private static final class RetryLater extends Exception {
         RetryLater(String line) {
             super(line);

@@ -48,7 +48,8 @@ public final class NumbersClientCommand implements Callable<Integer> {
     Path zkAuth;
 
     @Option(names = "--count", paramLabel = "N|random",
-            description = "How many messages, 1..65535, or 'random' for a random count like the original (default: ${DEFAULT-VALUE}).")
+            description = {"How many messages, 1..65535, or 'random' for a random count like the original (default: ${DEFAULT-VALUE}).",
+                    "At the server's default of one message a second, 65535 messages take 18 h 12 min; the client prints the expected duration when it starts."})
     String count = "10";
 
     @Option(names = "--client-id", paramLabel = "ID", description = "Session id (default: a random UUID). The id of an earlier run restarts its stream from the first message, or is refused once expired.")
@@ -99,7 +100,10 @@ public final class NumbersClientCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--port must be in 1..65535, not " + port);
         }
         PrintStream out = System.out;
-        out.printf("%s stream %s of %d numbers%n", options.variant().name().toLowerCase(), options.clientId(), options.count());
+        out.printf("%s stream %s of %d numbers%s%n", options.variant().name().toLowerCase(), options.clientId(), options.count(),
+                count.equals("random") ? " (--count random)" : "");
+        out.printf("expected to take about %s at one message per second (the server's default --interval)%n",
+                expectedDuration(options.count()));
         CuratorFramework client = zk == null ? null : ZooKeeperClients.start(ZooKeeperConfig.of(zk, zkRoot).withAuth(ZooKeeperAuth.readIfGiven(zkAuth)));
         ServiceRegistry registry = client == null ? null : new ServiceRegistry(client).start();
         try {
@@ -114,6 +118,17 @@ public final class NumbersClientCommand implements Callable<Integer> {
                 client.close();
             }
         }
+    }
+
+    /** How long {@code count} messages take at one a second, as people say it: "18 h 12 min", "4 min 5 s", "10 s". */
+    static String expectedDuration(int count) {
+        long h = count / 3600;
+        long m = count % 3600 / 60;
+        long s = count % 60;
+        if (h > 0) {
+            return h + " h " + m + " min";
+        }
+        return m > 0 ? m + " min " + s + " s" : s + " s";
     }
 
     private static Supplier<InetSocketAddress> discovered(ServiceWatch watch) {

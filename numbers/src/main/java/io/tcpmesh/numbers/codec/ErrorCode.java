@@ -8,6 +8,7 @@ public enum ErrorCode {
     EXPIRED(false),
     MISMATCH(false),
     OFFLINE(true),
+    BUSY(true),
     UNAVAILABLE(true),
     FULL(true);
 

@@ -16,18 +16,4 @@ public final class Protocol {
     public static boolean validClientId(String id) {
         return id != null && id.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
     }
-
-    public static String ok(Hello hello, int start) {
-        return hello.variant() == Variant.STATELESS
-                ? "OK stateless " + hello.clientId() + " " + hello.count() + " " + hello.next() + " " + start
-                : "OK stateful " + hello.clientId() + " " + hello.count() + " " + hello.next();
-    }
-
-    public static String message(int index, String value) {
-        return "N " + index + " " + value;
-    }
-
-    public static String end(int count, String checksum) {
-        return "END " + count + " " + checksum;
-    }
 }

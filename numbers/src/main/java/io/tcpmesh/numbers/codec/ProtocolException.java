@@ -17,4 +17,9 @@ public final class ProtocolException extends Exception {
     public String line() {
         return code.line(getMessage());
     }
+
+    /** The {@code ERR} message to send. */
+    public ServerMessage.Err err() {
+        return ServerMessage.Err.of(code, getMessage());
+    }
 }

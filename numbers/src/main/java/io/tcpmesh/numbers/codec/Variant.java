@@ -10,4 +10,14 @@ public enum Variant {
     public String wire() {
         return name().toLowerCase();
     }
+
+    /** The variant of a wire word, or null. */
+    public static Variant of(String word) {
+        for (Variant v : values()) {
+            if (v.wire().equals(word)) {
+                return v;
+            }
+        }
+        return null;
+    }
 }

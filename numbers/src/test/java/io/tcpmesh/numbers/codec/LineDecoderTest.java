@@ -63,4 +63,23 @@ class LineDecoderTest {
         assertThatThrownBy(() -> feed("HELLO\u00e9\n")).isInstanceOf(ProtocolDecoderException.class)
                 .hasMessageContaining("0xe9");
     }
+
+    @Test
+    void refusesAControlByteAsSoonAsItArrivesWithoutWaitingForTheLineFeed() {
+        for (String bad : new String[] {"HE\u0000", "\u0001", "HELLO\t", "a\u007f", "a\u0080", "\u00ff", "a\rb", "a\r\r"}) {
+            assertThatThrownBy(() -> feed(bad)).as(bad).isInstanceOf(ProtocolDecoderException.class).hasMessageContaining("0x");
+        }
+    }
+
+    @Test
+    void waitsForTheByteAfterACarriageReturn() throws Exception {
+        assertThat(feed("ab\r")).isEmpty();
+        assertThat(feed("\n")).containsExactly("ab");
+    }
+
+    @Test
+    void refusesSixteenBytesWithoutALineFeedAtOnce() {
+        assertThatThrownBy(() -> feed("0123456789abcdef")).isInstanceOf(ProtocolDecoderException.class)
+                .hasMessageContaining("longer than 16");
+    }
 }

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SessionsTest {
     private final MutableClock clock = new MutableClock();
     private final MemorySessionStore store = new MemorySessionStore();
-    private final Sessions sessions = new Sessions(store, () -> "numbers-1", Duration.ofSeconds(30), clock);
+    private final Sessions sessions = new Sessions(store, () -> "numbers-1", Duration.ofSeconds(30), Duration.ofSeconds(1), clock);
 
     @Test
     void aNewSessionIsStoredConnectedWithASeed() throws Exception {
@@ -36,7 +36,7 @@ class SessionsTest {
         clock.advance(Duration.ofSeconds(29));
         Claim second = sessions.claim(Hello.stateful("c1", 10, 3));
         assertThat(second.record().seed()).isEqualTo(first.record().seed());
-        assertThat(second.record().next()).isEqualTo(3);
+        assertThat(second.record().next()).isEqualTo(4);
     }
 
     @Test
@@ -80,24 +80,74 @@ class SessionsTest {
 
     @Test
     void theSweepStartsTheExpiryOfSessionsWhoseServerIsGone() throws Exception {
-        Claim orphan = sessions.claim(Hello.stateful("orphan", 10, 0));
-        Sessions restarted = new Sessions(store, () -> "numbers-1", Duration.ofSeconds(30), clock);
+        Claim orphan = sessions.claim(Hello.stateful("orphan", 100, 0));
+        clock.advance(Duration.ofSeconds(3));
+        store.dropClaims();
+        Sessions restarted = new Sessions(store, () -> "numbers-2", Duration.ofSeconds(30), Duration.ofSeconds(1), clock);
         restarted.sweep();
-        assertThat(store.get("orphan")).hasValueSatisfying(v -> assertThat(v.record().connected()).isFalse());
+        // its server may have sent one message at the claim and one a second since, give or take a second of skew
+        assertThat(store.get("orphan")).hasValueSatisfying(v -> {
+            assertThat(v.record().connected()).isFalse();
+            assertThat(v.record().next()).isEqualTo(5);
+        });
         clock.advance(Duration.ofSeconds(61));
         restarted.sweep();
         assertThat(store.get(orphan.clientId())).isEmpty();
     }
 
     @Test
-    void aLateReleaseDoesNotUndoATakeOver() throws Exception {
+    void aStreamedSessionIsBusyForAnyOtherHelloAndAMismatchBeyondWhatItWasSent() throws Exception {
+        Claim first = sessions.claim(Hello.stateful("c1", 100, 0));
+        sessions.streaming(first, () -> 4);
+        assertBusy(Hello.stateful("c1", 100, 0));
+        assertBusy(Hello.stateful("c1", 100, 4));
+        assertThatThrownBy(() -> sessions.claim(Hello.stateful("c1", 100, 5)))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MISMATCH));
+        assertThatThrownBy(() -> sessions.claim(Hello.stateful("c1", 99, 0)))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MISMATCH));
+        assertThat(store.get("c1")).hasValueSatisfying(v -> assertThat(v.version()).isEqualTo(first.version()));
+    }
+
+    @Test
+    void anotherServerJudgesWhatWasSentByTheTimeSinceTheClaim() throws Exception {
+        sessions.claim(Hello.stateful("c1", 100, 0));
+        Sessions other = new Sessions(store, () -> "numbers-2", Duration.ofSeconds(30), Duration.ofSeconds(1), clock);
+        clock.advance(Duration.ofSeconds(10));
+        // 1 at the claim + 10 s at 1 s + 1 s of clock skew: at most 12 sent
+        assertBusy(other, Hello.stateful("c1", 100, 12));
+        assertThatThrownBy(() -> other.claim(Hello.stateful("c1", 100, 13)))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MISMATCH));
+    }
+
+    @Test
+    void aReleaseNeverLowersWhatWasSent() throws Exception {
+        sessions.release(sessions.claim(Hello.stateful("c1", 10, 0)), 6);
+        sessions.release(sessions.claim(Hello.stateful("c1", 10, 0)), 1);
+        assertThat(store.get("c1")).hasValueSatisfying(v -> assertThat(v.record().next()).isEqualTo(6));
+        assertThat(sessions.claim(Hello.stateful("c1", 10, 6)).record().next()).isEqualTo(6);
+    }
+
+    @Test
+    void aReleaseAfterTheClaimWasLostDoesNotUndoAnotherServersClaim() throws Exception {
         Claim old = sessions.claim(Hello.stateful("c1", 10, 0));
-        Claim taken = sessions.claim(Hello.stateful("c1", 10, 5));
+        store.dropClaims();
+        Sessions other = new Sessions(store, () -> "numbers-2", Duration.ofSeconds(30), Duration.ofSeconds(1), clock);
+        Claim taken = other.claim(Hello.stateful("c1", 10, 1));
         sessions.release(old, 2);
         assertThat(store.get("c1")).hasValueSatisfying(v -> {
             assertThat(v.version()).isEqualTo(taken.version());
+            assertThat(v.claimed()).isTrue();
             assertThat(v.record().connected()).isTrue();
         });
+    }
+
+    private void assertBusy(Hello hello) {
+        assertBusy(sessions, hello);
+    }
+
+    private static void assertBusy(Sessions sessions, Hello hello) {
+        assertThatThrownBy(() -> sessions.claim(hello))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BUSY));
     }
 
     static final class MutableClock extends Clock {

@@ -74,11 +74,11 @@ public final class Agent implements AutoCloseable {
                 config.dir().toAbsolutePath().toString(), c.bytesPerSecond()));
         log.info("[{}] START: {} writer(s), chunk {}, file {}, runtime {} ms into {}", config.id(), config.writers(),
                 Sizes.format(config.chunkSize()), Sizes.format(config.fileSize()), config.runtime().toMillis(), config.dir());
-        Monitor monitor = new Monitor(writers, outbox);
+        Sampler sampler = new Sampler(writers, outbox);
         writers.forEach(Writer::start);
-        monitor.reset();
-        Thread monitorThread = every(config.monitor().toMillis(), monitor::sample, "monitor");
-        Heartbeats heartbeats = new Heartbeats(writers, monitor, monitorThread, link, outbox, config.monitor().toMillis());
+        sampler.reset();
+        Thread monitorThread = every(config.monitor().toMillis(), sampler::sample, "monitor");
+        Heartbeats heartbeats = new Heartbeats(writers, sampler, monitorThread, link, outbox, config.monitor().toMillis());
         every(config.heartbeat().toMillis(), heartbeats::beat, "heartbeat");
 
         String reason = awaitEnd(t0);
@@ -95,11 +95,11 @@ public final class Agent implements AutoCloseable {
             if (killed) {
                 return result(reason, elapsedMs, false);
             }
-            monitor.sample();
+            sampler.sample();
             Histogram h = new Histogram(3_600_000_000L, 3);
             writers.forEach(w -> h.add(w.histogram()));
             Result r = result(reason, elapsedMs, false);
-            long cpuMs = monitor.totalCpuNanos() / 1_000_000;
+            long cpuMs = sampler.totalCpuNanos() / 1_000_000;
             outbox.add(seq -> new Message.Stop(seq, System.currentTimeMillis(), reason, elapsedMs, r.bytes(), r.files(),
                     r.rollovers(), r.chunks(), stats(h), cpuMs, outbox.dropped()));
             log.info("[{}] STOP ({}): {} B in {} file(s), {} rollover(s), {} chunk(s) in {} ms; waiting for the collector",

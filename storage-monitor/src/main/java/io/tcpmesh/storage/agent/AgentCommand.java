@@ -38,13 +38,13 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--writers", paramLabel = "N", description = "Writer threads (default: ${DEFAULT-VALUE}).")
     int writers = 1;
 
-    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Durations.class, description = "Heartbeat period (default: 5s).")
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Durations.class, description = "Heartbeat period, 10ms to 1h (default: 5s).")
     Duration heartbeat = Duration.ofSeconds(5);
 
-    @Option(names = "--monitor", paramLabel = "DURATION", converter = Durations.class, description = "CPU and memory sample period (default: 10s).")
+    @Option(names = "--monitor", paramLabel = "DURATION", converter = Durations.class, description = "CPU and memory sample period, 10ms to 1h (default: 10s).")
     Duration monitor = Duration.ofSeconds(10);
 
-    @Option(names = "--id", paramLabel = "NAME", description = "Agent name in the collector's database (default: HOST-PID).")
+    @Option(names = "--id", paramLabel = "NAME", description = "Agent name in the collector's database: letters, digits, '.', '_', '-', starting with a letter or digit (default: HOST-PID).")
     String id;
 
     @Option(names = "--collector", paramLabel = "HOST:PORT", description = "The collector's address; without it, it is found in ZooKeeper.")
@@ -59,7 +59,11 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--zk-auth", paramLabel = "FILE", defaultValue = "${env:" + ZooKeeperAuth.ENV + "}", description = ZooKeeperAuth.OPTION_HELP)
     Path zkAuth;
 
-    @Option(names = "--run", paramLabel = "NAME", description = "Join this run instead of the collector's open one.")
+    @Option(names = "--expect", paramLabel = "N", description = "A run this agent opens waits for N agents before it can finish "
+            + "(default: 0, the collector's --expect). Give every agent of a named run the same N.")
+    int expect;
+
+    @Option(names = "--run", paramLabel = "NAME", description = "Join this run instead of the collector's open one (same rule as --id; a finished run is refused).")
     String run;
 
     @Option(names = "--keep-files", description = "Leave the data files in --dir at the end.")
@@ -86,7 +90,8 @@ public final class AgentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AgentConfig config = new AgentConfig(id != null ? id : defaultId(), runtime, chunkSize, fileSize, dir, writers, heartbeat,
                 monitor, collector != null ? AgentConfig.address(collector) : null,
-                collector == null ? ZooKeeperConfig.of(zk, zkRoot).withAuth(ZooKeeperAuth.readIfGiven(zkAuth)) : null, run, keepFiles, minFree, maxRate, drainTimeout, buffer);
+                collector == null ? ZooKeeperConfig.of(zk, zkRoot).withAuth(ZooKeeperAuth.readIfGiven(zkAuth)) : null, run, keepFiles, minFree,
+                maxRate, drainTimeout, buffer, expect);
         try (Agent agent = new Agent(config)) {
             StopSignals.onStop(agent::stopEarly);
             Agent.Result r = agent.run();

@@ -1,7 +1,10 @@
 package io.tcpmesh.storage.agent;
 
 import io.tcpmesh.coordination.ZooKeeperConfig;
+import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.Sizes;
+import io.tcpmesh.storage.protocol.MessageCodec;
+import io.tcpmesh.storage.protocol.Names;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -17,11 +20,12 @@ import java.util.Objects;
  * @param maxRate      bytes per second per writer, 0 for as fast as the disk goes
  * @param drainTimeout how long to wait after STOP for the collector to acknowledge everything
  * @param outboxLimit  messages kept for the collector while it is away, beyond which samples are dropped
+ * @param expect       agents a run this agent opens waits for (0: the collector's --expect)
  */
 public record AgentConfig(String id, Duration runtime, long chunkSize, long fileSize, Path dir, int writers,
                           Duration heartbeat, Duration monitor, InetSocketAddress collector, ZooKeeperConfig zk,
                           String run, boolean keepFiles, long minFree, long maxRate, Duration drainTimeout,
-                          int outboxLimit) {
+                          int outboxLimit, int expect) {
     /** Chunks below this are accepted with a warning: the exercise asks for about 10 MB. */
     public static final long USUAL_CHUNK = 10L << 20;
     public static final int MAX_CHUNK = 1 << 30;
@@ -32,8 +36,8 @@ public record AgentConfig(String id, Duration runtime, long chunkSize, long file
             requireName(run, "--run");
         }
         positive(runtime, "--runtime");
-        positive(heartbeat, "--heartbeat");
-        positive(monitor, "--monitor");
+        period(heartbeat, "--heartbeat");
+        period(monitor, "--monitor");
         positive(drainTimeout, "--drain-timeout");
         if (chunkSize <= 0 || chunkSize > MAX_CHUNK) {
             throw new IllegalArgumentException("--chunk-size must be between 1 and 1G, not " + Sizes.format(chunkSize));
@@ -52,14 +56,32 @@ public record AgentConfig(String id, Duration runtime, long chunkSize, long file
         if (minFree < 0 || maxRate < 0) {
             throw new IllegalArgumentException("--min-free and --max-rate cannot be negative");
         }
+        if (expect < 0) {
+            throw new IllegalArgumentException("--expect cannot be negative, not " + expect);
+        }
         if (outboxLimit < 16) {
             throw new IllegalArgumentException("--buffer must be at least 16 messages, not " + outboxLimit);
         }
     }
 
+    public AgentConfig(String id, Duration runtime, long chunkSize, long fileSize, Path dir, int writers, Duration heartbeat,
+                       Duration monitor, InetSocketAddress collector, ZooKeeperConfig zk, String run, boolean keepFiles,
+                       long minFree, long maxRate, Duration drainTimeout, int outboxLimit) {
+        this(id, runtime, chunkSize, fileSize, dir, writers, heartbeat, monitor, collector, zk, run, keepFiles, minFree, maxRate,
+                drainTimeout, outboxLimit, 0);
+    }
+
     private static void requireName(String value, String option) {
-        if (value == null || !value.matches("[A-Za-z0-9._-]{1,100}")) {
-            throw new IllegalArgumentException(option + " may hold only letters, digits, '.', '_' and '-' (at most 100), not '" + value + "'");
+        if (!Names.valid(value)) {
+            throw new IllegalArgumentException(option + " must be " + Names.RULE + ", not '" + value + "'");
+        }
+    }
+
+    /** The collector refuses a START whose periods are out of these bounds. */
+    private static void period(Duration d, String option) {
+        if (d == null || d.toMillis() < MessageCodec.MIN_PERIOD_MS || d.toMillis() > MessageCodec.MAX_PERIOD_MS) {
+            throw new IllegalArgumentException(option + " must be from " + MessageCodec.MIN_PERIOD_MS + "ms to 1h, not "
+                    + (d == null ? "null" : Durations.format(d)));
         }
     }
 

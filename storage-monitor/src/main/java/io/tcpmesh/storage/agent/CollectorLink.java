@@ -114,7 +114,7 @@ final class CollectorLink implements AutoCloseable {
         s.setTcpNoDelay(true);
         OutputStream out = new BufferedOutputStream(s.getOutputStream());
         DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
-        FrameStreams.write(out, new Message.Hello(config.id(), run, host, ProcessHandle.current().pid()));
+        FrameStreams.write(out, new Message.Hello(config.id(), run, host, ProcessHandle.current().pid(), config.expect()));
         out.flush();
         s.setSoTimeout(5000);
         Message first = FrameStreams.read(in);

@@ -10,7 +10,7 @@ import java.util.Map;
 /** Builds each HEARTBEAT: is every other thread alive, and has it made progress since the last one. */
 final class Heartbeats {
     private final List<Writer> writers;
-    private final Monitor monitor;
+    private final Sampler sampler;
     private final Thread monitorThread;
     private final CollectorLink link;
     private final Outbox outbox;
@@ -19,9 +19,9 @@ final class Heartbeats {
     private long lastSampleChange = System.currentTimeMillis();
     private final long monitorMs;
 
-    Heartbeats(List<Writer> writers, Monitor monitor, Thread monitorThread, CollectorLink link, Outbox outbox, long monitorMs) {
+    Heartbeats(List<Writer> writers, Sampler sampler, Thread monitorThread, CollectorLink link, Outbox outbox, long monitorMs) {
         this.writers = writers;
-        this.monitor = monitor;
+        this.sampler = sampler;
         this.monitorThread = monitorThread;
         this.link = link;
         this.outbox = outbox;
@@ -37,7 +37,7 @@ final class Heartbeats {
             boolean alive = w.thread() != null && w.thread().isAlive();
             threads.add(new Message.ThreadStatus(w.name(), alive, before == null ? chunks > 0 || alive : chunks > before));
         }
-        long samples = monitor.samples();
+        long samples = sampler.samples();
         if (samples != lastSamples) {
             lastSamples = samples;
             lastSampleChange = now;

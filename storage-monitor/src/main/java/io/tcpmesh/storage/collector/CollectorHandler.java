@@ -3,7 +3,6 @@ package io.tcpmesh.storage.collector;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.storage.protocol.Message;
 import org.apache.mina.core.service.IoHandlerAdapter;
-import org.apache.mina.core.session.IdleStatus;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.filter.codec.ProtocolDecoderException;
 import org.slf4j.Logger;
@@ -15,7 +14,7 @@ import java.io.IOException;
 final class CollectorHandler extends IoHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(CollectorHandler.class);
 
-    private static final String GREETED = CollectorHandler.class.getName() + ".greeted";
+    private static final String SESSION = CollectorHandler.class.getName() + ".session";
 
     private final Node node;
     private final Collector collector;
@@ -25,44 +24,44 @@ final class CollectorHandler extends IoHandlerAdapter {
         this.collector = collector;
     }
 
+    private static AgentSession agentSession(IoSession session) {
+        AgentSession s = (AgentSession) session.getAttribute(SESSION);
+        if (s == null) {
+            AgentSession fresh = new AgentSession(new MinaConnection(session));
+            s = (AgentSession) session.setAttributeIfAbsent(SESSION, fresh);
+            s = s == null ? fresh : s;
+        }
+        return s;
+    }
+
     @Override
     public void sessionOpened(IoSession session) {
         log.debug("[{}] session {} from {} opened", node.name(), session.getId(), session.getRemoteAddress());
+        collector.opened(agentSession(session));
     }
 
     @Override
     public void messageReceived(IoSession session, Object message) {
-        if (message instanceof Message.Hello) {
-            session.setAttribute(GREETED, Boolean.TRUE);
-        }
-        collector.received(session, (Message) message);
-    }
-
-    /** A connection that has not said HELLO within the idle time is closed; agents' own silences are judged by heartbeats. */
-    @Override
-    public void sessionIdle(IoSession session, IdleStatus status) {
-        if (!session.containsAttribute(GREETED)) {
-            collector.failed(session, "no HELLO within " + session.getConfig().getReaderIdleTime() + " s");
-        }
+        collector.received(agentSession(session), (Message) message);
     }
 
     @Override
     public void sessionClosed(IoSession session) {
         log.debug("[{}] session {} from {} closed", node.name(), session.getId(), session.getRemoteAddress());
-        collector.closed(session);
+        collector.closed(agentSession(session));
     }
 
     @Override
     public void exceptionCaught(IoSession session, Throwable cause) {
         if (cause instanceof ProtocolDecoderException) {
             String message = cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage();
-            collector.failed(session, "bad frame: " + message);
+            collector.failed(agentSession(session), "bad frame: " + message);
         } else if (cause instanceof IOException) {
             log.info("[{}] session {} from {}: {}", node.name(), session.getId(), session.getRemoteAddress(), cause.toString());
             session.closeNow();
         } else {
             log.warn("[{}] session {} from {} failed", node.name(), session.getId(), session.getRemoteAddress(), cause);
-            collector.failed(session, "collector error: " + cause);
+            collector.failed(agentSession(session), "collector error: " + cause);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.tcpmesh.storage.collector;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.coordination.server.MinaTcpServer;
 import io.tcpmesh.storage.protocol.FrameCodecFactory;
-import org.apache.mina.core.session.IdleStatus;
 import org.apache.mina.filter.codec.ProtocolCodecFilter;
 
 import java.io.IOException;
@@ -11,22 +10,20 @@ import java.net.InetSocketAddress;
 
 /** The collector's acceptor: storage-protocol frames in, the {@link Collector} behind. */
 public final class CollectorServer extends MinaTcpServer {
-    /** A connection must say HELLO within this time. */
-    static final int HELLO_TIMEOUT_SECONDS = 10;
-
     private final Collector collector;
 
     public CollectorServer(Node node, InetSocketAddress bindAddress, Collector collector) {
         super(node, bindAddress, new CollectorHandler(node, collector), 2);
         this.collector = collector;
         acceptor().getFilterChain().addLast("frames", new ProtocolCodecFilter(new FrameCodecFactory()));
-        acceptor().getSessionConfig().setIdleTime(IdleStatus.READER_IDLE, HELLO_TIMEOUT_SECONDS);
     }
 
     @Override
     public InetSocketAddress start() throws IOException {
         collector.start();
-        return super.start();
+        InetSocketAddress bound = super.start();
+        collector.serving();
+        return bound;
     }
 
     @Override

@@ -21,8 +21,14 @@ public sealed interface Message {
         long at();
     }
 
-    /** First frame of every connection, agent to collector. {@code run} is null to join the collector's open run. */
-    record Hello(String agent, String run, String host, long pid) implements Message {
+    /**
+     * First frame of every connection, agent to collector. {@code run} is null to join the collector's open run;
+     * {@code expect} (0: the collector's {@code --expect}) is how many agents a run this HELLO opens waits for.
+     */
+    record Hello(String agent, String run, String host, long pid, int expect) implements Message {
+        public Hello(String agent, String run, String host, long pid) {
+            this(agent, run, host, pid, 0);
+        }
     }
 
     /** Collector to agent: the run this agent belongs to. */

@@ -1,6 +1,7 @@
 package io.tcpmesh.storage.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tcpmesh.storage.protocol.Message;
 import io.tcpmesh.storage.protocol.MessageCodec;
 import io.tcpmesh.storage.protocol.FrameException;
@@ -27,7 +28,23 @@ public final class ReportBuilder {
         }
         List<String> errors = events.stream().filter(e -> e.type().equals("ERROR"))
                 .map(e -> e.agentId() + ": " + e.body()).toList();
-        return new RunReport(runId, run.openedAt(), run.closedAt(), run.expected(), agents, totals(agents), errors);
+        return new RunReport(runId, run.openedAt(), run.closedAt(), run.expected(), agents, totals(agents), errors, away(events));
+    }
+
+    /** The collector's own absences, from the COLLECTOR_RESUMED events a restarted collector writes. */
+    private static List<RunReport.CollectorAway> away(List<Store.EventRow> events) {
+        List<RunReport.CollectorAway> away = new ArrayList<>();
+        for (Store.EventRow e : events) {
+            if (e.type().equals("COLLECTOR_RESUMED") && e.body() != null) {
+                try {
+                    JsonNode body = MessageCodec.json().readTree(e.body());
+                    away.add(new RunReport.CollectorAway(body.path("awaySince").asLong(e.at()), e.at(), body.path("clean").asBoolean()));
+                } catch (JsonProcessingException bad) {
+                    throw new IllegalStateException("stored COLLECTOR_RESUMED cannot be read: " + bad.getMessage());
+                }
+            }
+        }
+        return away;
     }
 
     private static AgentReport agent(Store.AgentRow row, List<Store.EventRow> events, List<Store.SampleRow> samples) {

@@ -9,7 +9,17 @@ import java.util.List;
  * forms all render this.
  */
 public record RunReport(String run, long openedAt, Long closedAt, int expected, List<AgentReport> agents, Totals totals,
-                        List<String> errors) {
+                        List<String> errors, List<CollectorAway> collectorAway) {
+
+    /**
+     * The collector was not serving this run from {@code from} to {@code to}: it stopped cleanly then, or
+     * (not clean) it ended without a stop and {@code from} is the run's last event before it.
+     */
+    public record CollectorAway(long from, long to, boolean clean) {
+        public long millis() {
+            return to - from;
+        }
+    }
 
     /** Throughput in MB/s (10^6 bytes), CPU in percent of one core. */
     public record AgentReport(String agent, String host, long pid, String status, String statusReason, boolean gone,

@@ -1,5 +1,6 @@
 package io.tcpmesh.storage.report;
 
+import io.tcpmesh.coordination.LogText;
 import io.tcpmesh.storage.report.RunReport.AgentReport;
 
 import java.time.Instant;
@@ -19,10 +20,14 @@ public final class TextReport {
         line(b, "  agents %d: %d stopped, %d gone", t.agents(), t.stopped(), t.gone());
         line(b, "  total %s in %d file(s), %d rollover(s), %d chunk(s); aggregate %.1f MB/s over %.1f s",
                 bytes(t.bytes()), t.files(), t.rollovers(), t.chunks(), t.aggregateMBps(), t.runtimeMs() / 1000.0);
+        for (RunReport.CollectorAway away : r.collectorAway()) {
+            line(b, "  collector away from %s to %s (%.1f s; %s)", time(away.from()), time(away.to()), away.millis() / 1000.0,
+                    away.clean() ? "it stopped cleanly" : "it ended without a clean stop: from the run's last event");
+        }
         for (AgentReport a : r.agents()) {
             b.append('\n');
-            line(b, "Agent %s (%s, pid %d): %s%s", a.agent(), a.host(), a.pid(), a.gone() ? "GONE" : a.status(),
-                    a.statusReason() == null ? "" : " - " + a.statusReason());
+            line(b, "Agent %s (%s, pid %d): %s%s", a.agent(), LogText.escape(a.host()), a.pid(), a.gone() ? "GONE" : a.status(),
+                    a.statusReason() == null ? "" : " - " + LogText.escape(a.statusReason()));
             line(b, "  start %s, stop %s, runtime %.1f s", time(a.startedAt()), time(a.stoppedAt()), a.runtimeMs() / 1000.0);
             line(b, "  %d writer(s), chunk %s, file %s", a.writers(), bytes(a.chunkSize()), bytes(a.fileSize()));
             line(b, "  wrote %s in %d file(s), %d rollover(s), %d chunk(s)", bytes(a.bytes()), a.files(), a.rollovers(), a.chunks());
@@ -39,7 +44,7 @@ public final class TextReport {
             line(b, "  heartbeats received %d, missed %d; monitor samples dropped while disconnected %d", a.heartbeats(),
                     a.heartbeatsMissed(), a.droppedSamples());
             for (String e : a.errors()) {
-                line(b, "  error: %s", e);
+                line(b, "  error: %s", LogText.escape(e));
             }
         }
         return b.toString();

@@ -24,6 +24,9 @@ import java.util.Optional;
 public final class Store implements AutoCloseable {
     public enum Status { RUNNING, STOPPED, GONE }
 
+    /** What storing an agent's message did: stored it, found the same message stored, or found another one under its seq. */
+    public enum Stored { NEW, DUPLICATE, CONFLICT }
+
     public record RunRow(String id, long openedAt, Long closedAt, int expected, int agents) {
     }
 
@@ -99,6 +102,10 @@ public final class Store implements AutoCloseable {
         return queryLong("SELECT COUNT(*) FROM runs WHERE id = ?", runId) > 0;
     }
 
+    public boolean runClosed(String runId) {
+        return queryLong("SELECT COUNT(*) FROM runs WHERE id = ? AND closed_at IS NOT NULL", runId) > 0;
+    }
+
     public void openRun(String runId, long at, int expected) {
         update("INSERT OR IGNORE INTO runs (id, opened_at, expected) VALUES (?, ?, ?)", runId, at, expected);
     }
@@ -153,15 +160,30 @@ public final class Store implements AutoCloseable {
 
     // ---- events and samples
 
-    /** Stores an agent's message; false when this agent's sequence number is already stored (a resend). */
-    public boolean insertMessage(String runId, String agentId, Message.Sequenced m, long receivedAt) {
+    /**
+     * Stores an agent's message under (run, agent, seq). A resend of the same message is a {@link Stored#DUPLICATE};
+     * another message under a stored seq is a {@link Stored#CONFLICT} and leaves the stored one.
+     */
+    public Stored insertMessage(String runId, String agentId, Message.Sequenced m, long receivedAt) {
+        String body = MessageCodec.toText(m);
         int added = update("INSERT OR IGNORE INTO events (run_id, agent_id, seq, type, at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                runId, agentId, m.seq(), m.type().name(), m.at(), receivedAt, MessageCodec.toText(m));
-        if (added > 0 && m instanceof Message.Monitor s) {
+                runId, agentId, m.seq(), m.type().name(), m.at(), receivedAt, body);
+        if (added == 0) {
+            List<String> stored = queryList("SELECT body FROM events WHERE run_id = ? AND agent_id = ? AND seq = ?",
+                    rs -> rs.getString(1), runId, agentId, m.seq());
+            return stored.contains(body) ? Stored.DUPLICATE : Stored.CONFLICT;
+        }
+        if (m instanceof Message.Monitor s) {
             update("INSERT OR IGNORE INTO samples VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", runId, agentId, s.seq(), s.at(),
                     s.intervalMs(), s.bytes(), s.totalBytes(), s.cpuMs(), s.totalCpuMs(), s.heapUsed(), s.heapMax(), s.rss());
         }
-        return added > 0;
+        return Stored.NEW;
+    }
+
+    /** The run's most recent event, if it has one. */
+    public Optional<EventRow> lastEvent(String runId) {
+        return queryList("SELECT run_id, agent_id, seq, type, at, received_at, body FROM events WHERE run_id = ? ORDER BY id DESC LIMIT 1",
+                Store::event, runId).stream().findFirst();
     }
 
     /** Stores something the collector saw: an error, a lost connection, an agent gone. */

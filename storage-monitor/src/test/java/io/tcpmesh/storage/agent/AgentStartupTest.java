@@ -42,6 +42,25 @@ class AgentStartupTest {
     }
 
     @Test
+    void runNamesAndPeriodsTheCollectorWouldRefuseAreBadOptions() {
+        for (String[] bad : new String[][] {{"--run", ".."}, {"--run", "a/b"}, {"--id", "-x"}, {"--heartbeat", "5ms"},
+                {"--monitor", "2h"}}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            PrintStream old = System.err;
+            int code;
+            try {
+                System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+                code = ServiceLauncher.execute(new AgentCommand(), "--dir", dir.toString(), "--collector", "127.0.0.1:1",
+                        bad[0], bad[1]);
+            } finally {
+                System.setErr(old);
+            }
+            assertThat(code).as(String.join(" ", bad)).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains(bad[0] + " must be");
+        }
+    }
+
+    @Test
     void impossibleRunExitsWith2BeforeConnecting() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream old = System.err;

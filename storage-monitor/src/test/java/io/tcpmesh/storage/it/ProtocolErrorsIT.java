@@ -79,7 +79,7 @@ class ProtocolErrorsIT {
             try (Socket unknown = connect(collector)) {
                 unknown.getOutputStream().write(frame("{\"v\":1,\"type\":\"PICKLE\",\"data\":\"gASV\"}"));
                 unknown.getOutputStream().flush();
-                assertThat(errorThenClose(unknown)).contains("unknown message type 'PICKLE'");
+                assertThat(errorThenClose(unknown)).contains("unknown message type \"PICKLE\"");
             }
             try (Socket early = connect(collector)) {
                 FrameStreams.write(early.getOutputStream(), new Message.Ack(1));
@@ -122,6 +122,7 @@ class ProtocolErrorsIT {
                 Message.Welcome welcome = (Message.Welcome) FrameStreams.read(in);
                 FrameStreams.write(out, new Message.Start(1, System.currentTimeMillis(), 1024, 4096, 1, 60_000, 200, 1000, "/x", 1e6));
                 assertThat(FrameStreams.read(in)).isEqualTo(new Message.Ack(1));
+                assertThat(errorThenClose(silent)).as("told why before the close").startsWith("gone: 3 heartbeats missed");
                 collector.awaitFinished(welcome.run());
                 try (Store store = Store.open(f.db)) {
                     assertThat(store.agents(welcome.run())).singleElement().satisfies(a -> {

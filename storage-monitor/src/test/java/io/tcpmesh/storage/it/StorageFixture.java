@@ -46,9 +46,12 @@ final class StorageFixture implements AutoCloseable {
     }
 
     Started collector(int expect) throws Exception {
+        return collector(new CollectorConfig(db, reports, expect, false));
+    }
+
+    Started collector(CollectorConfig config) throws Exception {
         ServiceOptions options = new ServiceOptions(0).zk(zk.connectString()).zkRoot(zk.root()).drainTimeout(Duration.ZERO).adminPort(0);
-        RunningService running = ServiceLauncher.start(CollectorCommand.SERVICE, options,
-                new CollectorModule(new CollectorConfig(db, reports, expect, false)));
+        RunningService running = ServiceLauncher.start(CollectorCommand.SERVICE, options, new CollectorModule(config));
         closeables.add(running);
         List<String> finished = new CopyOnWriteArrayList<>();
         running.instance(Collector.class).onRunFinished(finished::add);

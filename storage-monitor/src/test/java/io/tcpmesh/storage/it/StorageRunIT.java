@@ -149,7 +149,13 @@ class StorageRunIT {
             assertThat(resultB.run()).isEqualTo(resultA.run());
             try (Store store = Store.open(f.db)) {
                 assertThat(store.agents(resultA.run())).extracting(Store.AgentRow::status).containsOnly(Store.Status.STOPPED);
+                assertThat(store.events(resultA.run())).extracting(Store.EventRow::type)
+                        .as("the agents rode out the restart").doesNotContain("GONE", "ERROR");
                 RunReport report = ReportBuilder.build(store, resultA.run());
+                assertThat(report.collectorAway()).singleElement().satisfies(away -> {
+                    assertThat(away.clean()).isTrue();
+                    assertThat(away.millis()).isPositive();
+                });
                 for (Agent.Result r : List.of(resultA, resultB)) {
                     assertThat(r.delivered()).isTrue();
                     assertThat(r.connections()).as("connections of " + r.agent()).isGreaterThanOrEqualTo(2);

@@ -39,8 +39,8 @@ class ReportTest {
     @Test
     void resentMessageIsStoredOnce() {
         Message.Rollover r = new Message.Rollover(1, T0, 0, 0, "f0", 100, 1, 5);
-        assertThat(store.insertMessage("r1", "a1", r, T0)).isTrue();
-        assertThat(store.insertMessage("r1", "a1", r, T0 + 10)).isFalse();
+        assertThat(store.insertMessage("r1", "a1", r, T0)).isEqualTo(Store.Stored.NEW);
+        assertThat(store.insertMessage("r1", "a1", r, T0 + 10)).isEqualTo(Store.Stored.DUPLICATE);
         assertThat(store.events("r1")).hasSize(1);
     }
 
@@ -92,6 +92,38 @@ class ReportTest {
         assertThat(a.bytes()).isEqualTo(3_000_000);
         assertThat(a.runtimeMs()).isEqualTo(4000);
         assertThat(TextReport.render(ReportBuilder.build(store, "r1"))).contains("GONE - 3 heartbeats missed");
+    }
+
+    @Test
+    void htmlDrawsEveryAgentOnSharedChartsWithTicksAndUnits() {
+        add(new Message.Start(1, T0, 1 << 20, 4 << 20, 1, 4000, 1000, 1000, "/d", 1e8));
+        add(new Message.Monitor(2, T0 + 1000, 1000, 2_000_000, 2_000_000, 100, 100, 10, 100, 50, 0));
+        add(new Message.Monitor(3, T0 + 2000, 1000, 6_000_000, 8_000_000, 300, 400, 20, 100, 50, 0));
+        store.joinAgent("r1", "b2", "host", 43, T0);
+        Message.Start big = new Message.Start(1, T0, 16 << 20, 64 << 20, 2, 4000, 1000, 1000, "/d", 1e8);
+        store.insertMessage("r1", "b2", big, T0);
+        store.insertMessage("r1", "b2", new Message.Monitor(2, T0 + 1500, 1500, 30_000_000, 30_000_000, 150, 150, 1, 1, 1, 0), T0);
+
+        String html = HtmlReport.render(ReportBuilder.build(store, "r1"));
+        assertThat(html).contains("Throughput per monitor interval", "Writer threads' CPU per monitor interval",
+                "Mean throughput per agent", "seconds since the agent's START", "MB/s (10^6 bytes/s)", "CPU, % of one core");
+        assertThat(html.split("<polyline", -1)).as("one line per agent in each of the two shared charts").hasSize(1 + 2 * 2);
+        assertThat(html).contains(">a1 (chunk 1.0 MiB, 1 writer)<", ">b2 (chunk 16.0 MiB, 2 writers)<");
+        assertThat(html.indexOf(">a1 (chunk")).as("small chunks first").isLessThan(html.indexOf(">b2 (chunk"));
+        // x ticks 0..2 s in steps of 0.2, y ticks in round steps up to 20 MB/s (b2: 30e6 B in 1.5 s)
+        assertThat(html).contains(">0.2</text>", ">2.0</text>", ">20</text>");
+        assertThat(html).doesNotContain("<script", "src=", "<link", "url(");
+    }
+
+    @Test
+    void ticksAreRoundStepsFromZeroPastTheData() {
+        assertThat(Ticks.upTo(83.1, 5).values()).containsExactly(0.0, 20.0, 40.0, 60.0, 80.0, 100.0);
+        assertThat(Ticks.upTo(14.5, 10).values()).containsExactly(0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0);
+        Ticks small = Ticks.upTo(0.9, 5);
+        assertThat(small.step()).isEqualTo(0.2);
+        assertThat(small.label(0.4)).isEqualTo("0.4");
+        Ticks none = Ticks.upTo(0, 5);
+        assertThat(none.values().stream().map(none::label)).as("no data: 0 to 1").containsExactly("0.0", "0.2", "0.4", "0.6", "0.8", "1.0");
     }
 
     @Test

@@ -3,13 +3,15 @@ package io.tcpmesh.storage.agent;
 import io.tcpmesh.storage.protocol.Message;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Samples the writers' throughput and CPU time and the process's memory, and queues a MONITOR message. */
-final class Monitor {
+final class Sampler {
     private final List<Writer> writers;
     private final Outbox outbox;
     private final AtomicLong samples = new AtomicLong();
@@ -17,7 +19,7 @@ final class Monitor {
     private long lastBytes;
     private long lastCpuNanos;
 
-    Monitor(List<Writer> writers, Outbox outbox) {
+    Sampler(List<Writer> writers, Outbox outbox) {
         this.writers = writers;
         this.outbox = outbox;
     }
@@ -33,7 +35,7 @@ final class Monitor {
         long now = System.currentTimeMillis();
         long bytes = totalBytes();
         long cpu = totalCpuNanos();
-        Runtime rt = Runtime.getRuntime();
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         long interval = now - lastAt;
         long deltaBytes = bytes - lastBytes;
         long deltaCpuMs = (cpu - lastCpuNanos) / 1_000_000;
@@ -42,7 +44,7 @@ final class Monitor {
         lastCpuNanos = cpu;
         samples.incrementAndGet();
         return outbox.add(seq -> new Message.Monitor(seq, now, interval, deltaBytes, bytes, deltaCpuMs, cpu / 1_000_000,
-                rt.totalMemory() - rt.freeMemory(), rt.maxMemory(), rss(), outbox.dropped()));
+                heap.getUsed(), heap.getMax(), rss(), outbox.dropped()));
     }
 
     long samples() {

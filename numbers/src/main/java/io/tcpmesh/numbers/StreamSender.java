@@ -1,7 +1,7 @@
 package io.tcpmesh.numbers;
 
 import io.tcpmesh.numbers.codec.Hello;
-import io.tcpmesh.numbers.codec.Protocol;
+import io.tcpmesh.numbers.codec.ServerMessage;
 import io.tcpmesh.numbers.codec.Variant;
 import io.tcpmesh.numbers.sequence.StatefulSequence;
 import io.tcpmesh.numbers.sequence.StatelessSequence;
@@ -15,10 +15,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One stream on one connection: a few fields, whatever its length. Each tick of the shared ticker
- * thread writes the next message; after the last it writes the END line and closes.
+ * Sends one stream of numbers on one connection: a few fields, whatever its length. Each tick of the
+ * shared ticker thread writes the next message; after the last it writes the END line and closes.
  */
-final class Stream implements Runnable {
+final class StreamSender implements Runnable {
     /** A reader this far behind is not sent more until it catches up. */
     static final int MAX_QUEUED_BYTES = 64 * 1024;
 
@@ -26,9 +26,9 @@ final class Stream implements Runnable {
 
     /** What the stream reports to its server; called on the ticker thread or the I/O thread. */
     interface Events {
-        void dropped(Stream stream);
+        void dropped(StreamSender stream);
 
-        void ended(Stream stream, boolean delivered);
+        void ended(StreamSender stream, boolean delivered);
     }
 
     private final IoSession session;
@@ -41,7 +41,7 @@ final class Stream implements Runnable {
     private State state = State.STREAMING;
     private ScheduledFuture<?> ticks;
 
-    Stream(IoSession session, Hello hello, Claim claim, int start, int failEvery, Events events) {
+    StreamSender(IoSession session, Hello hello, Claim claim, int start, int failEvery, Events events) {
         this.session = session;
         this.hello = hello;
         this.claim = claim;
@@ -85,11 +85,11 @@ final class Stream implements Runnable {
             cancel();
             return;
         }
-        if (session.getScheduledWriteBytes() > MAX_QUEUED_BYTES) {
+        if (readerBehind()) {
             return;
         }
         if (next < hello.count()) {
-            session.write(Protocol.message(next, value(next)));
+            session.write(new ServerMessage.Message(next, value(next)));
             next++;
             if (failEvery > 0 && next % failEvery == 0 && next < hello.count()) {
                 state = State.DROPPING;
@@ -102,10 +102,15 @@ final class Stream implements Runnable {
         if (next == hello.count()) {
             state = State.ENDING;
             cancel();
-            WriteFuture end = session.write(Protocol.end(hello.count(), checksum()));
+            WriteFuture end = session.write(new ServerMessage.End(hello.count(), checksum()));
             end.addListener(f -> events.ended(this, ((WriteFuture) f).isWritten()));
             session.closeOnFlush();
         }
+    }
+
+    /** Backpressure: a reader this far behind is skipped on this tick, and sent the message on a later one. */
+    private boolean readerBehind() {
+        return session.getScheduledWriteBytes() > MAX_QUEUED_BYTES;
     }
 
     /**

@@ -79,26 +79,29 @@ class HostileClientsIT {
                 }
             });
             List<Socket> loris = slowLoris(md5Port, 60);
-            List<Future<?>> hostile = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                hostile.add(pool.submit(() -> floodWithoutReading(echoPort)));
+            long open;
+            try {
+                List<Future<?>> hostile = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    hostile.add(pool.submit(() -> floodWithoutReading(echoPort)));
+                }
+                hostile.add(pool.submit(() -> garbageThenReset(md5Port, 30)));
+                hostile.add(pool.submit(() -> connectAndVanish(md5Port, 30)));
+                pool.submit(() -> trickle(loris, stop));
+                for (Future<?> f : hostile) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+                int before = served.get();
+                Timing.await("the well-behaved client still served", Duration.ofSeconds(20), () -> served.get() > before + 20);
+            } finally {
+                stop.set(true); // the loops end whatever failed above
+                good.get(30, TimeUnit.SECONDS);
+                open = loris.stream().filter(s -> !s.isClosed()).count();
+                for (Socket s : loris) {
+                    s.close();
+                }
+                pool.shutdownNow();
             }
-            hostile.add(pool.submit(() -> garbageThenReset(md5Port, 30)));
-            hostile.add(pool.submit(() -> connectAndVanish(md5Port, 30)));
-            Future<?> trickle = pool.submit(() -> trickle(loris, stop));
-            for (Future<?> f : hostile) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-            int before = served.get();
-            Timing.await("the well-behaved client still served", Duration.ofSeconds(20), () -> served.get() > before + 20);
-            stop.set(true);
-            good.get(30, TimeUnit.SECONDS);
-            trickle.get(30, TimeUnit.SECONDS);
-            long open = loris.stream().filter(s -> !s.isClosed()).count();
-            for (Socket s : loris) {
-                s.close();
-            }
-            pool.shutdown();
 
             assertThat(wrong).as("the well-behaved client's failures (of %d)", served.get()).isEmpty();
             assertThat(proxy.app("md5").stats().rejected()).as("slow-loris connections past the per-source cap").isGreaterThanOrEqualTo(40);

@@ -174,7 +174,7 @@ cat >"$run_dir/proxy.json" <<JSON
   "MaxConnections": 20000,
   "Apps": [
     { "Name": "md5", "Ports": [$MD5_PROXY_PORT], "Targets": ["discovery:md5"], "Balancing": "least-connections",
-      "ConnectTimeout": "1s", "IdleTimeout": "5m" },
+      "ConnectTimeout": "1s", "IdleTimeout": "5m", "ResponseTimeout": "2s", "RetryOnNoResponse": true },
     { "Name": "echo", "Ports": [$ECHO_PROXY_PORT], "Targets": ["discovery:echo"], "ConnectTimeout": "1s", "IdleTimeout": "10m" },
     { "Name": "numbers", "Ports": [$NUMBERS_PROXY_PORT], "Targets": ["discovery:numbers"], "ConnectTimeout": "1s", "IdleTimeout": "10m" }
   ]

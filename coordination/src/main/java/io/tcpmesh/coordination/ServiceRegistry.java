@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -98,8 +99,19 @@ public final class ServiceRegistry implements Closeable {
      * reachable and keeps the last instances it knew while ZooKeeper is not.
      */
     public ServiceWatch watch(String service) {
+        return watch(service, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #watch(String)}, and an instance whose node disappears stays listed until it has been gone
+     * for {@code departureGrace} (a re-registration never empties the list).
+     */
+    public ServiceWatch watch(String service, Duration departureGrace) {
         requireStarted();
-        ServiceWatch watch = new ServiceWatch(service, () -> discovery.serviceCacheBuilder().name(service).build());
+        if (departureGrace.isNegative()) {
+            throw new IllegalArgumentException("departureGrace cannot be negative");
+        }
+        ServiceWatch watch = new ServiceWatch(service, () -> discovery.serviceCacheBuilder().name(service).build(), departureGrace);
         synchronized (children) {
             children.add(watch);
         }

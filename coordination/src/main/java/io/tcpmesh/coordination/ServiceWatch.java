@@ -10,14 +10,16 @@ import org.slf4j.LoggerFactory;
 import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -30,6 +32,11 @@ import java.util.function.Supplier;
  * instance failing calls {@link #reportFailing}; {@link #instances()} leaves it out until the quarantine
  * ends.
  *
+ * <p>With a departure grace, an instance whose node disappears is still listed until it has been gone that
+ * long: curator-x-discovery re-registers after a reconnect by deleting and re-creating the node, and a
+ * watcher must not see the service empty for that moment. An instance that comes back (same id) within the
+ * grace never left; its current data is listed.
+ *
  * <p>Thread-safe. Listeners run on the watch's own single thread, in order, and receive the whole
  * list each time. Close the watch to stop the ZooKeeper watch and the thread.
  */
@@ -39,23 +46,27 @@ public final class ServiceWatch implements Closeable {
     private final String service;
     private final Supplier<ServiceCache<InstanceDetails>> caches;
     private volatile ServiceCache<InstanceDetails> cache;
-    private final ExecutorService events;
+    private final ScheduledExecutorService events;
     private final List<Consumer<List<Instance>>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Long> failingUntil = new ConcurrentHashMap<>();
+    private final Map<String, Departure> departed = new ConcurrentHashMap<>();
+    private final Duration departureGrace;
     private final Clock clock;
+    private Map<String, Instance> lastPresent = Map.of(); // on the events thread only
     private volatile boolean initialised;
     private volatile boolean closed;
 
     /** Each cache from {@code caches} is started once; one that fails to start is closed and a new one made. */
-    ServiceWatch(String service, Supplier<ServiceCache<InstanceDetails>> caches) {
-        this(service, caches, Clock.systemUTC());
+    ServiceWatch(String service, Supplier<ServiceCache<InstanceDetails>> caches, Duration departureGrace) {
+        this(service, caches, departureGrace, Clock.systemUTC());
     }
 
-    ServiceWatch(String service, Supplier<ServiceCache<InstanceDetails>> caches, Clock clock) {
+    ServiceWatch(String service, Supplier<ServiceCache<InstanceDetails>> caches, Duration departureGrace, Clock clock) {
         this.service = service;
         this.caches = caches;
+        this.departureGrace = departureGrace;
         this.clock = clock;
-        this.events = Executors.newSingleThreadExecutor(DaemonThreads.named("zk-watch-" + service));
+        this.events = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("zk-watch-" + service));
     }
 
     void start() {
@@ -122,7 +133,11 @@ public final class ServiceWatch implements Closeable {
         }
     }
 
+    private record Departure(Instance instance, long since) {
+    }
+
     private void fire() {
+        noteDepartures();
         List<Instance> now = instances();
         for (Consumer<List<Instance>> l : listeners) {
             try {
@@ -131,6 +146,25 @@ public final class ServiceWatch implements Closeable {
                 log.warn("listener on service {} failed", service, e);
             }
         }
+    }
+
+    /** On the events thread: instances that vanished start their grace; those back end it. */
+    private void noteDepartures() {
+        Map<String, Instance> present = new HashMap<>();
+        for (Instance i : present()) {
+            present.put(i.id(), i);
+        }
+        long now = clock.millis();
+        lastPresent.forEach((id, i) -> {
+            if (!present.containsKey(id)) {
+                departed.putIfAbsent(id, new Departure(i, now));
+            }
+        });
+        departed.keySet().removeAll(present.keySet());
+        departed.values().removeIf(d -> now - d.since() >= departureGrace.toMillis());
+        lastPresent = present;
+        departed.values().stream().mapToLong(Departure::since).min().ifPresent(first -> events.schedule(this::fire,
+                Math.max(1, first + departureGrace.toMillis() - now), TimeUnit.MILLISECONDS));
     }
 
     public String service() {
@@ -143,10 +177,23 @@ public final class ServiceWatch implements Closeable {
     }
 
     /**
-     * Every instance ZooKeeper lists, including those reported failing, sorted by id; a registration that
-     * does not parse is left out (with one warning when it is read).
+     * Every instance ZooKeeper lists, including those reported failing and those gone for less than the
+     * departure grace, sorted by id; a registration that does not parse is left out (with one warning when it
+     * is read).
      */
     public List<Instance> allInstances() {
+        List<Instance> all = new ArrayList<>(present());
+        long now = clock.millis();
+        for (Departure d : departed.values()) {
+            if (now - d.since() < departureGrace.toMillis() && all.stream().noneMatch(i -> i.id().equals(d.instance().id()))) {
+                all.add(d.instance());
+            }
+        }
+        all.sort(Comparator.comparing(Instance::id));
+        return List.copyOf(all);
+    }
+
+    private List<Instance> present() {
         ServiceCache<InstanceDetails> current = cache;
         if (current == null) {
             return List.of();
@@ -154,7 +201,6 @@ public final class ServiceWatch implements Closeable {
         return current.getInstances().stream()
                 .filter(CheckedInstanceSerializer::isValid)
                 .map(Instance::of)
-                .sorted(Comparator.comparing(Instance::id))
                 .toList();
     }
 

@@ -112,6 +112,42 @@ class ServiceRegistryIT {
         assertThat(watch.instances()).isEmpty();
     }
 
+    @Test
+    void reRegistrationWithinTheDepartureGraceNeverEmptiesTheWatch() {
+        ServiceRegistry nodes = registry(zk.newClient());
+        ServiceWatch watch = registry(zk.newClient()).watch("md5", Duration.ofSeconds(30));
+        List<List<Instance>> changes = new CopyOnWriteArrayList<>();
+        Registration first = nodes.register("md5", "a", "127.0.0.1", 1, details("a", Map.of()));
+        Timing.await("a listed", Duration.ofSeconds(5), () -> watch.allInstances().size() == 1);
+        watch.addListener(changes::add);
+        Timing.await("the listener's first call", Duration.ofSeconds(5), () -> !changes.isEmpty());
+
+        int before = changes.size();
+        first.close(); // what curator-x-discovery does on a re-sync: delete, then create again
+        Timing.await("the watch heard of the deletion", Duration.ofSeconds(5), () -> changes.size() > before);
+        nodes.register("md5", "a", "127.0.0.1", 2, details("a", Map.of("again", "yes")));
+        Timing.await("the new registration's data", Duration.ofSeconds(5),
+                () -> changes.get(changes.size() - 1).stream().anyMatch(i -> i.port() == 2));
+
+        assertThat(changes).as("every list the listener got").allSatisfy(list -> assertThat(list).hasSize(1));
+        assertThat(watch.allInstances()).extracting(Instance::port).containsExactly(2);
+    }
+
+    @Test
+    void departureThatOutlivesTheGraceLeavesTheWatch() {
+        ServiceRegistry nodes = registry(zk.newClient());
+        ServiceWatch watch = registry(zk.newClient()).watch("md5", Duration.ofMillis(500));
+        List<List<Instance>> changes = new CopyOnWriteArrayList<>();
+        watch.addListener(changes::add);
+        Registration a = nodes.register("md5", "a", "127.0.0.1", 1, details("a", Map.of()));
+        Timing.await("a listed", Duration.ofSeconds(5), () -> watch.allInstances().size() == 1);
+
+        a.close();
+
+        Timing.await("a gone after the grace, and the listener told", Duration.ofSeconds(10),
+                () -> watch.allInstances().isEmpty() && changes.get(changes.size() - 1).isEmpty());
+    }
+
     private static long sessionId(CuratorFramework client) {
         try {
             return client.getZookeeperClient().getZooKeeper().getSessionId();

@@ -20,6 +20,7 @@ import io.tcpmesh.numbers.client.ClientResult;
 import io.tcpmesh.numbers.client.NumbersClient;
 import io.tcpmesh.numbers.codec.Variant;
 import io.tcpmesh.proxy.ProxyModule;
+import io.tcpmesh.proxy.ConfigReloader;
 import io.tcpmesh.proxy.ProxyServer;
 import io.tcpmesh.proxy.ProxySettings;
 import io.tcpmesh.proxy.config.ProxyConfigParser;
@@ -188,9 +189,10 @@ class SecuredClusterIT {
         assertNoAuth(() -> anyone.setData().forPath(node, redirect.getBytes()));
         assertNoAuth(() -> anyone.delete().forPath(node));
 
-        long failed = proxy.reloader().failed();
+        ConfigReloader reloader = running.instance(ConfigReloader.class);
+        long failed = reloader.failed();
         operator.setData().forPath("/config/proxy", "{\"Apps\": [ not json".getBytes(StandardCharsets.UTF_8));
-        Timing.await("the unparsable node rejected", Duration.ofSeconds(10), () -> proxy.reloader().failed() == failed + 1);
+        Timing.await("the unparsable node rejected", Duration.ofSeconds(10), () -> reloader.failed() == failed + 1);
         assertThat(proxy.ports("more")).hasSize(1);
         assertThat(md5Through(proxy.ports("md5").get(0))).isTrue();
         assertThat(md5.port()).isPositive();

@@ -2,6 +2,7 @@ package io.tcpmesh.proxy;
 
 import io.tcpmesh.coordination.DaemonThreads;
 import io.tcpmesh.coordination.bootstrap.StopSignals;
+import io.tcpmesh.proxy.admin.ReloadStats;
 import io.tcpmesh.proxy.config.ProxyConfig;
 import io.tcpmesh.proxy.config.ProxyConfigParser;
 import org.apache.curator.framework.CuratorFramework;
@@ -31,7 +32,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ConfigReloader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
 
-    private final ProxyServer server;
+    /** Puts a new configuration in place, or throws (a port that cannot be bound) leaving the old one. */
+    @FunctionalInterface
+    public interface ConfigConsumer {
+        void apply(ProxyConfig next) throws IOException;
+    }
+
+    private final ConfigConsumer consumer;
+    private final String logName;
     private final ProxySettings settings;
     private final CuratorFramework client;
     private final ExecutorService worker;
@@ -46,15 +54,17 @@ public final class ConfigReloader implements AutoCloseable {
 
     private volatile boolean hangup;
 
-    ConfigReloader(ProxyServer server, ProxySettings settings, CuratorFramework client) {
-        this.server = server;
+    /** {@code client} may be null: no ZooKeeper node then, only the file and SIGHUP. */
+    public ConfigReloader(ConfigConsumer consumer, ProxySettings settings, CuratorFramework client, String logName) {
+        this.consumer = consumer;
+        this.logName = logName;
         this.settings = settings;
         this.client = client;
         this.worker = Executors.newSingleThreadExecutor(DaemonThreads.named("proxy-reload"));
         this.poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("proxy-config-watch"));
     }
 
-    void start() {
+    public void start() {
         fileStamp = stamp();
         hangup = StopSignals.onHangup(() -> reload("SIGHUP"));
         long every = settings.watchInterval().toMillis();
@@ -79,7 +89,7 @@ public final class ConfigReloader implements AutoCloseable {
         if (!Objects.equals(now, fileStamp)) {
             fileStamp = now;
             if (zkData != null) {
-                log.info("[{}] {} changed; ignored while ZooKeeper holds the configuration", server.name(), settings.configFile());
+                log.info("[{}] {} changed; ignored while ZooKeeper holds the configuration", logName, settings.configFile());
             } else {
                 reload("file change");
             }
@@ -111,15 +121,15 @@ public final class ConfigReloader implements AutoCloseable {
             ProxyConfig next = zk != null
                     ? ProxyConfigParser.parse(new String(zk, StandardCharsets.UTF_8), "ZooKeeper " + settings.configNode())
                     : ProxyConfigParser.read(settings.configFile());
-            server.apply(next);
+            consumer.apply(next);
             source = zk != null ? "ZooKeeper " + settings.configNode() : settings.configFile().toString();
             succeeded.incrementAndGet();
-            log.info("[{}] configuration reloaded ({}): apps {}", server.name(), why,
+            log.info("[{}] configuration reloaded ({}): apps {}", logName, why,
                     next.apps().stream().map(a -> a.name() + a.ports()).toList());
         } catch (IOException | RuntimeException e) {
             failed.incrementAndGet();
             lastError = e.getMessage();
-            log.warn("[{}] reload ({}) rejected, running configuration kept: {}", server.name(), why, e.getMessage());
+            log.warn("[{}] reload ({}) rejected, running configuration kept: {}", logName, why, e.getMessage());
         }
     }
 
@@ -144,6 +154,11 @@ public final class ConfigReloader implements AutoCloseable {
     public String source() {
         return source;
     }
+
+    public ReloadStats stats() {
+        return new ReloadStats(source, succeeded.get(), failed.get(), lastError);
+    }
+
 
     @Override
     public void close() {

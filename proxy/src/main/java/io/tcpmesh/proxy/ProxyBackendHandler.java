@@ -29,7 +29,7 @@ final class ProxyBackendHandler extends IoHandlerAdapter {
     public void messageReceived(IoSession session, Object message) {
         ProxyConnection pair = ProxyConnection.of(session);
         if (pair.isBackend(session)) {
-            pair.fromBackend((IoBuffer) message);
+            pair.fromBackend(session, (IoBuffer) message);
         }
     }
 
@@ -42,7 +42,7 @@ final class ProxyBackendHandler extends IoHandlerAdapter {
     public void inputClosed(IoSession session) {
         ProxyConnection pair = ProxyConnection.of(session);
         if (pair.isBackend(session)) {
-            pair.backendInputClosed();
+            pair.backendInputClosed(session);
         } else {
             session.closeNow();
         }
@@ -52,13 +52,17 @@ final class ProxyBackendHandler extends IoHandlerAdapter {
     public void sessionClosed(IoSession session) {
         ProxyConnection pair = ProxyConnection.of(session);
         if (pair != null && pair.isBackend(session)) {
-            pair.close("target closed");
+            pair.backendClosed(session);
         }
     }
 
     @Override
     public void exceptionCaught(IoSession session, Throwable cause) {
         log.debug("[{}] backend session {}: {}", server.name(), session.getId(), cause.toString());
+        ProxyConnection pair = ProxyConnection.of(session);
+        if (pair != null) {
+            pair.backendFailed(session, cause);
+        }
         session.closeNow();
     }
 }

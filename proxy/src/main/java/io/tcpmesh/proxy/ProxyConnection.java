@@ -1,6 +1,6 @@
 package io.tcpmesh.proxy;
 
-import io.tcpmesh.coordination.server.ReadThrottle;
+import io.tcpmesh.proxy.config.AppConfig;
 import io.tcpmesh.proxy.routing.DownReason;
 import io.tcpmesh.proxy.routing.ProxiedApp;
 import io.tcpmesh.proxy.routing.Target;
@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
@@ -34,25 +35,39 @@ import java.util.concurrent.atomic.AtomicInteger;
  * closed input) and, once the last write to the other side has reached the socket, that socket's output is
  * shut down, so the FIN follows every byte before it. The pair closes when both directions are done.
  *
- * <p>Backpressure: a side stops being read (its {@link ReadThrottle}) while the other side has more than
- * {@link #HIGH_WATER} bytes queued, and is read again when that falls to {@link #LOW_WATER}; a bandwidth cap
- * holds the same throttle.
+ * <p>Backpressure: a side stops being read while the other side has more than {@link #HIGH_WATER} bytes
+ * queued, and is read again when that falls to {@link #LOW_WATER}.
+ *
+ * <p>First byte: with the app's {@code ResponseTimeout}, a target that has sent nothing back that long after
+ * the last progress of the request (a client byte read, or a write to the target completed) has failed. With
+ * {@code RetryOnNoResponse}, the client's bytes are kept (up to {@link #PENDING_LIMIT}) until the target's
+ * first byte; a target that closes, resets or times out before it gets the kept bytes replayed, half-close
+ * included, to the next target of the plan. While bytes are kept, the client's bytes go through the lock, so a
+ * switch of target cannot come between keeping a buffer and writing it.
  */
 final class ProxyConnection {
     static final AttributeKey PAIR = new AttributeKey(ProxyConnection.class, "pair");
     static final AttributeKey FUTURE = new AttributeKey(ProxyConnection.class, "future");
-    /** On a backend session: the throttle on its reads. */
-    static final AttributeKey READS = new AttributeKey(ProxyConnection.class, "reads");
     static final int HIGH_WATER = 256 * 1024;
     static final int LOW_WATER = HIGH_WATER / 2;
     static final int PENDING_LIMIT = 64 * 1024;
+    /** How long the side left behind may take to write what is queued for it before it is closed anyway. */
+    static final long DRAIN_BOUND_MILLIS = 1000;
     private static final Logger log = LoggerFactory.getLogger(ProxyConnection.class);
 
     private final ProxyServer server;
     private final IoSession client;
     private final ProxiedApp app;
+    private final InetAddress source;
+    private final AppConfig config;
     private final List<Target> plan;
+    private final long responseTimeoutNanos;
     private int attempt;
+    private ReplayBuffer replay;
+    private volatile boolean keeping;
+    private volatile boolean responded;
+    private volatile long lastProgress = System.nanoTime();
+    private final AtomicBoolean responseCheckArmed = new AtomicBoolean();
     private ArrayDeque<IoBuffer> pending = new ArrayDeque<>();
     private int pendingBytes;
     private ConnectFuture connecting;
@@ -62,21 +77,30 @@ final class ProxyConnection {
     private volatile boolean clientEof;
     private volatile WriteFuture lastToBackend;
     private volatile WriteFuture lastToClient;
-    /** The client's reads; a backend's are its session's {@link #READS}. */
-    private final ReadThrottle clientReads;
+    private final AtomicBoolean clientPaused = new AtomicBoolean();
+    private final AtomicBoolean backendPaused = new AtomicBoolean();
+    private final TokenBucket upRate;
+    private final TokenBucket downRate;
+    private final AtomicBoolean clientHeld = new AtomicBoolean();
+    private final AtomicBoolean backendHeld = new AtomicBoolean();
     private final AtomicInteger outputsShut = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    ProxyConnection(ProxyServer server, IoSession client, ProxiedApp app) {
+    ProxyConnection(ProxyServer server, IoSession client, ProxiedApp app, InetAddress source) {
         this.server = server;
+        this.source = source;
         this.client = client;
-        this.clientReads = new ReadThrottle(client, HIGH_WATER, LOW_WATER);
         this.app = app;
+        this.config = app.config();
         this.plan = app.plan();
-    }
-
-    private static ReadThrottle reads(IoSession backendSession) {
-        return (ReadThrottle) backendSession.getAttribute(READS);
+        this.responseTimeoutNanos = config.responseTimeout().toNanos();
+        long rate = config.maxBandwidthPerConnection();
+        this.upRate = rate > 0 ? new TokenBucket(rate, System.nanoTime()) : null;
+        this.downRate = rate > 0 ? new TokenBucket(rate, System.nanoTime()) : null;
+        if (config.retryOnNoResponse()) {
+            replay = new ReplayBuffer(PENDING_LIMIT);
+            keeping = true;
+        }
     }
 
     static ProxyConnection of(IoSession session) {
@@ -103,7 +127,6 @@ final class ProxyConnection {
             // the backend's sessionOpened waits for this lock, so it always finds `connecting` set
             ConnectFuture f = server.connector().connect(address, (s, fut) -> {
                 s.setAttribute(PAIR, this);
-                s.setAttribute(READS, new ReadThrottle(s, HIGH_WATER, LOW_WATER));
                 s.setAttribute(FUTURE, fut);
                 s.setAttribute(ProxyProcessors.SAME_AS, client);
             });
@@ -111,7 +134,7 @@ final class ProxyConnection {
             connectingTarget = t;
             ScheduledFuture<?> timeout = server.timer().schedule(() -> {
                 f.cancel();
-            }, app.config().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }, config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
             f.addListener(done -> connectDone((ConnectFuture) done, t, timeout));
             return;
         }
@@ -133,8 +156,8 @@ final class ProxyConnection {
                 return; // the client left while connecting: not the target's fault
             }
         }
-        String why = f.isCanceled() ? DownReason.noAnswer(app.config().connectTimeout())
-                : DownReason.of(f.getException(), app.config().connectTimeout());
+        String why = f.isCanceled() ? DownReason.noAnswer(config.connectTimeout())
+                : DownReason.of(f.getException(), config.connectTimeout());
         t.connectFailed();
         t.markDown(why, System.currentTimeMillis());
         log.info("[{}] {} session {}: target {} failed ({}); trying the next", server.name(), app.name(), client.getId(), t, why);
@@ -151,16 +174,24 @@ final class ProxyConnection {
         Target t = connectingTarget;
         t.connected();
         target = t;
+        lastProgress = System.nanoTime();
+        int sent = 0;
         for (IoBuffer buf = pending.poll(); buf != null; buf = pending.poll()) {
+            sent += buf.remaining();
             t.bytesIn(buf.remaining());
             lastToBackend = session.write(buf);
+            armResponseCheck();
+        }
+        if (upRate != null && sent > 0) {
+            spend(upRate, sent, client, clientHeld, clientPaused);
         }
         pending = null;
+        pendingBytes = 0;
         backend = session; // after the pending bytes: the client thread writes directly from now on
         if (clientEof) {
             shutdownOutputAfter(session, lastToBackend);
-        } else {
-            clientReads.resume();
+        } else if (clientPaused.get()) {
+            resume(client, clientPaused);
         }
     }
 
@@ -171,51 +202,234 @@ final class ProxyConnection {
     // ---- forwarding
 
     void fromClient(IoBuffer buf) {
+        lastProgress = System.nanoTime();
         IoSession b = backend;
-        if (b == null) {
+        if (b == null || keeping) {
             synchronized (this) {
+                if (keeping && !replay.keep(buf)) {
+                    stopKeeping();
+                }
                 b = backend;
-                if (b == null) {
+                if (b != null) {
+                    writeToBackend(b, buf);
+                } else {
                     pending.add(buf);
                     pendingBytes += buf.remaining();
                     if (pendingBytes > PENDING_LIMIT) {
-                        clientReads.pause();
+                        synchronized (clientPaused) {
+                            if (clientPaused.compareAndSet(false, true)) {
+                                client.suspendRead();
+                            }
+                        }
                     }
                     return;
                 }
             }
+        } else {
+            writeToBackend(b, buf);
         }
-        target.bytesIn(buf.remaining());
-        lastToBackend = b.write(buf);
-        IoSession to = b;
-        clientReads.queued(to::getScheduledWriteBytes);
+        if (b.getScheduledWriteBytes() > HIGH_WATER) {
+            pause(client, clientPaused, b);
+        }
     }
 
-    void fromBackend(IoBuffer buf) {
-        target.bytesOut(buf.remaining());
+    /** MaxBandwidthPerConnection: reads of a side that spent its tokens wait until they are paid back. */
+    private void spend(TokenBucket rate, int bytes, IoSession reader, AtomicBoolean held, AtomicBoolean paused) {
+        long wait = rate.take(bytes, System.nanoTime());
+        if (wait <= 0) {
+            return;
+        }
+        synchronized (paused) {
+            if (!held.compareAndSet(false, true)) {
+                return; // held already (a read came before the suspend took effect): the release re-checks the debt
+            }
+            reader.suspendRead();
+        }
+        server.timer().schedule(() -> release(rate, reader, held, paused), wait, TimeUnit.NANOSECONDS);
+    }
+
+    private void release(TokenBucket rate, IoSession reader, AtomicBoolean held, AtomicBoolean paused) {
+        long wait = rate.take(0, System.nanoTime());
+        if (wait > 0) {
+            server.timer().schedule(() -> release(rate, reader, held, paused), wait, TimeUnit.NANOSECONDS);
+            return;
+        }
+        synchronized (paused) {
+            if (held.compareAndSet(true, false) && !paused.get()) {
+                reader.resumeRead();
+            }
+        }
+    }
+
+    private void writeToBackend(IoSession b, IoBuffer buf) {
+        int n = buf.remaining();
+        target.bytesIn(n);
+        lastToBackend = b.write(buf);
+        armResponseCheck();
+        if (upRate != null) {
+            spend(upRate, n, client, clientHeld, clientPaused);
+        }
+    }
+
+    private void stopKeeping() {
+        keeping = false;
+        replay = null;
+    }
+
+    void fromBackend(IoSession session, IoBuffer buf) {
+        if (!responded && !firstResponse(session)) {
+            return; // a target this connection has already left
+        }
+        int n = buf.remaining();
+        target.bytesOut(n);
         lastToClient = client.write(buf);
-        reads(backend).queued(client::getScheduledWriteBytes);
+        if (downRate != null) {
+            spend(downRate, n, backend, backendHeld, backendPaused);
+        }
+        if (client.getScheduledWriteBytes() > HIGH_WATER) {
+            pause(backend, backendPaused, client);
+        }
     }
 
     /** The client took bytes: read the backend again if it was paused and the queue is short now. */
     void clientDrained() {
-        IoSession b = backend;
-        if (b != null) {
-            reads(b).drained(client.getScheduledWriteBytes());
+        if (backendPaused.get() && client.getScheduledWriteBytes() <= LOW_WATER) {
+            resume(backend, backendPaused);
         }
     }
 
-    void backendDrained() {
-        IoSession b = backend;
-        if (b != null) {
-            clientReads.drained(b.getScheduledWriteBytes());
+    /** The target's first byte: from now on a failure is the client's to see. */
+    private synchronized boolean firstResponse(IoSession session) {
+        if (session != backend) {
+            return false;
         }
+        responded = true;
+        stopKeeping();
+        return true;
+    }
+
+    void backendDrained() {
+        lastProgress = System.nanoTime(); // the target is taking the request
+        IoSession b = backend;
+        if (clientPaused.get() && b != null && b.getScheduledWriteBytes() <= LOW_WATER) {
+            resume(client, clientPaused);
+        }
+    }
+
+    private void pause(IoSession reader, AtomicBoolean paused, IoSession writer) {
+        // the flag and the session's read state change together: a resume from the other side's thread
+        // must not slip in between them
+        synchronized (paused) {
+            if (paused.compareAndSet(false, true)) {
+                reader.suspendRead();
+            }
+        }
+        // the writer may have drained between the check and the suspend
+        if (writer.getScheduledWriteBytes() <= LOW_WATER) {
+            resume(reader, paused);
+        }
+    }
+
+    private void resume(IoSession reader, AtomicBoolean paused) {
+        AtomicBoolean held = paused == clientPaused ? clientHeld : backendHeld;
+        synchronized (paused) {
+            if (paused.compareAndSet(true, false) && !held.get()) {
+                reader.resumeRead(); // applied by the reader's own I/O thread (ProxyProcessors)
+            }
+        }
+    }
+
+    // ---- first-byte deadline and replay
+
+    private void armResponseCheck() {
+        if (responseTimeoutNanos > 0 && !responded && responseCheckArmed.compareAndSet(false, true)) {
+            scheduleResponseCheck(responseTimeoutNanos);
+        }
+    }
+
+    private void scheduleResponseCheck(long delayNanos) {
+        server.timer().schedule(this::checkResponse, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** On the timer: one check per connection, rescheduled until the target answers or the deadline passes. */
+    private void checkResponse() {
+        if (closed.get() || responded) {
+            return;
+        }
+        long quiet = System.nanoTime() - lastProgress;
+        IoSession b;
+        Target t;
+        synchronized (this) {
+            b = backend;
+            t = target;
+        }
+        if (b == null || quiet < responseTimeoutNanos) {
+            scheduleResponseCheck(b == null ? responseTimeoutNanos : responseTimeoutNanos - quiet);
+            return;
+        }
+        String why = "no response within " + config.responseTimeout().toMillis() + " ms";
+        t.markDown(why, System.currentTimeMillis());
+        if (!retryFrom(b, t, why)) {
+            app.failed();
+            log.warn("[{}] {} session {} from {}: target {} failed ({}); closing the client", server.name(), app.name(),
+                    client.getId(), client.getRemoteAddress(), t, why);
+            client.closeNow();
+            b.closeNow();
+        }
+    }
+
+    /** The target reset the connection: out of rotation when it had not answered yet. */
+    void backendFailed(IoSession session, Throwable cause) {
+        Target t = target;
+        if (!responded && session == backend && t != null && cause instanceof IOException) {
+            t.markDown("reset before answering: " + cause.getMessage(), System.currentTimeMillis());
+        }
+    }
+
+    /** The target's connection closed; the pair ends unless the client's bytes can go to the next target. */
+    void backendClosed(IoSession session) {
+        if (!retryFrom(session, target, "closed before answering")) {
+            close("target closed");
+        }
+    }
+
+    /**
+     * Leaves the target and replays the kept bytes to the next one, when nothing came back from it and every
+     * byte the client sent is kept. True when the connection no longer uses {@code b} (left now, or before);
+     * false, with nothing changed, when the failure is the client's to see.
+     */
+    private boolean retryFrom(IoSession b, Target t, String why) {
+        int bytes;
+        synchronized (this) {
+            if (closed.get()) {
+                return false;
+            }
+            if (b != backend) {
+                return true;
+            }
+            if (!keeping || responded) {
+                return false;
+            }
+            backend = null;
+            target = null;
+            lastToBackend = null;
+            outputsShut.set(0);
+            pending = new ArrayDeque<>(replay.replay());
+            bytes = replay.bytes();
+            pendingBytes = bytes;
+            t.disconnected();
+        }
+        log.info("[{}] {} session {}: target {} {}; replaying {} byte(s){} to the next target", server.name(), app.name(),
+                client.getId(), t, why, bytes, clientEof ? " and the half-close" : "");
+        b.closeNow();
+        connectNext();
+        return true;
     }
 
     // ---- half-close
 
     void clientInputClosed() {
-        clientReads.stop();
+        client.suspendRead();
         IoSession b;
         synchronized (this) {
             clientEof = true;
@@ -226,9 +440,11 @@ final class ProxyConnection {
         }
     }
 
-    void backendInputClosed() {
-        IoSession b = backend;
-        reads(b).stop();
+    void backendInputClosed(IoSession b) {
+        b.suspendRead();
+        if (retryFrom(b, target, "closed before answering")) {
+            return;
+        }
         shutdownOutputAfter(client, lastToClient);
     }
 
@@ -241,6 +457,9 @@ final class ProxyConnection {
     }
 
     private void shutdownOutput(IoSession session) {
+        if (session != client && session != backend) {
+            return; // a target this connection has left for another
+        }
         try {
             // MINA has no half-close: shut the socket's output under it, once its queue has been written
             ((SocketChannel) ((NioSession) session).getChannel()).shutdownOutput();
@@ -257,11 +476,29 @@ final class ProxyConnection {
 
     void idle() {
         log.info("[{}] {} session {} from {} closed: idle for {} s", server.name(), app.name(), client.getId(),
-                client.getRemoteAddress(), app.config().idleTimeout().toSeconds());
+                client.getRemoteAddress(), config.idleTimeout().toSeconds());
         client.closeNow();
         IoSession b = backend;
         if (b != null) {
             b.closeNow();
+        }
+    }
+
+    /**
+     * Closes the session once its queue is written, or after {@link #DRAIN_BOUND_MILLIS} if its peer does not
+     * take it: a side left behind that cannot drain (its peer reads nothing, its own reads paused) must not
+     * hold the connection and its queued bytes until the idle timeout.
+     */
+    private void closeAfterDrain(IoSession s) {
+        s.closeOnFlush();
+        if (s.getScheduledWriteBytes() > 0 || s.getScheduledWriteMessages() > 0) {
+            server.timer().schedule(() -> {
+                if (!s.getCloseFuture().isClosed()) {
+                    log.debug("[{}] {} session {}: closed, {} byte(s) not taken within {} ms", server.name(), app.name(),
+                            s.getId(), s.getScheduledWriteBytes(), DRAIN_BOUND_MILLIS);
+                    s.closeNow();
+                }
+            }, DRAIN_BOUND_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -280,12 +517,13 @@ final class ProxyConnection {
         if (b == null && c != null) {
             c.cancel();
         }
-        client.closeOnFlush();
+        closeAfterDrain(client);
         if (b != null) {
-            b.closeOnFlush();
+            closeAfterDrain(b);
             target.disconnected();
         }
         app.released();
-        server.released();
+        app.releaseSource(source);
+        server.connections().released();
     }
 }

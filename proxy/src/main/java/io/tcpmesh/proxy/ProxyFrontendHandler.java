@@ -8,6 +8,7 @@ import org.apache.mina.core.session.IoSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /** Client sessions on every app port: admits, starts the connect, forwards to the backend. */
@@ -27,15 +28,25 @@ final class ProxyFrontendHandler extends IoHandlerAdapter {
             session.closeNow();
             return;
         }
-        if (!server.admit()) {
+        if (!server.connections().admit()) {
             app.rejected();
             log.warn("[{}] {} session {} from {} refused: global MaxConnections reached", server.name(), app.name(),
                     session.getId(), session.getRemoteAddress());
             session.closeNow();
             return;
         }
+        InetAddress source = ((InetSocketAddress) session.getRemoteAddress()).getAddress();
+        if (!app.admitSource(source)) {
+            server.connections().released();
+            app.rejected();
+            log.warn("[{}] {} session {} from {} refused: MaxConnectionsPerSource {} reached", server.name(), app.name(),
+                    session.getId(), session.getRemoteAddress(), app.config().maxConnectionsPerSource());
+            session.closeNow();
+            return;
+        }
         if (!app.admit()) {
-            server.released();
+            server.connections().released();
+            app.releaseSource(source);
             log.warn("[{}] {} session {} from {} refused: app MaxConnections {} reached", server.name(), app.name(),
                     session.getId(), session.getRemoteAddress(), app.config().maxConnections());
             session.closeNow();
@@ -45,7 +56,7 @@ final class ProxyFrontendHandler extends IoHandlerAdapter {
         if (idle > 0) {
             session.getConfig().setIdleTime(IdleStatus.BOTH_IDLE, (int) Math.min(idle, Integer.MAX_VALUE));
         }
-        ProxyConnection pair = new ProxyConnection(server, session, app);
+        ProxyConnection pair = new ProxyConnection(server, session, app, source);
         session.setAttribute(ProxyConnection.PAIR, pair);
         pair.connectNext();
     }

@@ -19,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +64,37 @@ class LimitsIT {
             }
             Timing.await("both released", Duration.ofSeconds(5), () -> proxy.activeConnections() == 0);
             assertThat(ProxyFixture.echoes(port, "room again")).isTrue();
+        }
+    }
+
+    @Test
+    void connectionsPastTheSourceCapAreClosedAtOnceAndOtherAddressesStillGetIn() throws Exception {
+        try (TestBackend echo = new TestBackend(TestBackend.Mode.ECHO)) {
+            String config = """
+                    {"Apps": [{"Name": "capped", "Ports": [%d], "Targets": ["%s"], "MaxConnectionsPerSource": %d}]}""";
+            RunningService running = ProxyFixture.start(zk, ProxyFixture.write(dir, config.formatted(0, echo.target(), 2)));
+            ProxyServer proxy = ProxyFixture.server(running);
+            int port = proxy.ports("capped").get(0);
+            try (Socket one = ProxyFixture.connect(port); Socket two = ProxyFixture.connect(port)) {
+                one.getOutputStream().write('1');
+                two.getOutputStream().write('2');
+                assertThat(one.getInputStream().read()).isEqualTo('1');
+                assertThat(two.getInputStream().read()).isEqualTo('2');
+                assertThat(closedAtOnce(port)).as("a third from 127.0.0.1").isTrue();
+                assertThat(proxy.app("capped").stats().rejected()).isEqualTo(1);
+                try (Socket other = new Socket(InetAddress.getLoopbackAddress(), port, InetAddress.getByName("127.0.0.2"), 0)) {
+                    other.setSoTimeout(10_000);
+                    other.getOutputStream().write('3');
+                    assertThat(other.getInputStream().read()).as("another address has its own share").isEqualTo('3');
+                }
+
+                ProxyFixture.write(dir, config.formatted(0, echo.target(), 3)); // hot reload raises the cap
+                Timing.await("the new cap in place", Duration.ofSeconds(10),
+                        () -> proxy.app("capped").config().maxConnectionsPerSource() == 3);
+                assertThat(ProxyFixture.echoes(port, "third")).isTrue();
+            }
+            Timing.await("all released", Duration.ofSeconds(5), () -> proxy.activeConnections() == 0);
+            assertThat(proxy.app("capped").openFrom(InetAddress.getLoopbackAddress())).isZero();
         }
     }
 

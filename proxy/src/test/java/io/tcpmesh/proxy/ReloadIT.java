@@ -60,7 +60,7 @@ class ReloadIT {
                 assertThatThrownBy(() -> ProxyFixture.connect(old).close()).isInstanceOf(ConnectException.class);
                 assertThat(roundTrip(longLived, "after the reload")).isEqualTo("after the reload");
                 assertThat(proxy.app("keep").targets()).hasSize(2);
-                assertThat(proxy.reloader().succeeded()).isEqualTo(1);
+                assertThat(ProxyFixture.reloader(running).succeeded()).isEqualTo(1);
             }
         }
     }
@@ -75,10 +75,10 @@ class ReloadIT {
             ProxyServer proxy = ProxyFixture.server(running);
             ProxyFixture.write(dir, """
                     {"Apps": [{"Name": "echo", "Ports": [0], "Targets": ["%s"]}]}""".formatted(b.target()));
-            assertThat(proxy.reloader().succeeded()).isZero();
-            Assumptions.assumeTrue(proxy.reloader().listensForHangup(), "SIGHUP is ignored in this JVM (run under nohup)");
+            assertThat(ProxyFixture.reloader(running).succeeded()).isZero();
+            Assumptions.assumeTrue(ProxyFixture.reloader(running).listensForHangup(), "SIGHUP is ignored in this JVM (run under nohup)");
             sun.misc.Signal.raise(new sun.misc.Signal("HUP")); // the same handler the real signal reaches
-            Timing.await("the reload on SIGHUP", Duration.ofSeconds(10), () -> proxy.reloader().succeeded() == 1);
+            Timing.await("the reload on SIGHUP", Duration.ofSeconds(10), () -> ProxyFixture.reloader(running).succeeded() == 1);
             assertThat(proxy.app("echo").targets()).extracting(t -> t.key()).containsExactly(b.target());
             assertThat(ProxyFixture.echoes(proxy.ports("echo").get(0), "after HUP")).isTrue();
             assertThat(b.accepted()).isEqualTo(1);
@@ -95,8 +95,8 @@ class ReloadIT {
             int port = proxy.ports("echo").get(0);
             ProxyFixture.write(dir, """
                     {"Apps": [{"Name": "echo", "Ports": [0], "Targetz": ["%s"]}]}""".formatted(echo.target()));
-            Timing.await("the reload rejected", Duration.ofSeconds(10), () -> proxy.reloader().failed() == 1);
-            assertThat(proxy.reloader().lastError()).contains("app 'echo': key 'Targetz': unknown key (did you mean 'Targets'?)");
+            Timing.await("the reload rejected", Duration.ofSeconds(10), () -> ProxyFixture.reloader(running).failed() == 1);
+            assertThat(ProxyFixture.reloader(running).lastError()).contains("app 'echo': key 'Targetz': unknown key (did you mean 'Targets'?)");
             assertThat(proxy.ports("echo")).containsExactly(port);
             assertThat(ProxyFixture.echoes(port, "still here")).isTrue();
             assertThat(ProxyFixture.http(running.port(), "/metrics")).contains("tcpmesh_proxy_reloads_total{result=\"failed\"} 1.0");
@@ -117,8 +117,8 @@ class ReloadIT {
                               {"Name": "fresh", "Ports": [0], "Targets": ["%s"]},
                               {"Name": "clash", "Ports": [%d], "Targets": ["%s"]}]}"""
                     .formatted(b.target(), b.target(), taken.getLocalPort(), b.target()));
-            Timing.await("the reload rejected", Duration.ofSeconds(10), () -> proxy.reloader().failed() == 1);
-            assertThat(proxy.reloader().lastError()).contains("app 'clash' port " + taken.getLocalPort());
+            Timing.await("the reload rejected", Duration.ofSeconds(10), () -> ProxyFixture.reloader(running).failed() == 1);
+            assertThat(ProxyFixture.reloader(running).lastError()).contains("app 'clash' port " + taken.getLocalPort());
             assertThat(proxy.ports("fresh")).as("the port bound before the clash is released").isEmpty();
             assertThat(proxy.apps()).extracting(app -> app.name()).containsExactly("echo");
             assertThat(proxy.app("echo").targets()).extracting(t -> t.key()).containsExactly(a.target());

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tcpmesh.coordination.DaemonThreads;
-import io.tcpmesh.proxy.ProxyServer;
+import io.tcpmesh.proxy.routing.Discovery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * The admin HTTP server (JDK's), on two threads of its own: {@code /health}, {@code /metrics} (Prometheus
@@ -28,7 +29,8 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ProxyServer proxy;
+    private final Supplier<ProxyStatus> status;
+    private final Discovery discovery;
     private final InetSocketAddress address;
     private ProxyMetrics metrics;
     private ClusterView cluster;
@@ -36,15 +38,17 @@ public final class AdminServer implements AutoCloseable {
     private HttpServer http;
     private ExecutorService executor;
 
-    public AdminServer(ProxyServer proxy, InetSocketAddress address) {
-        this.proxy = proxy;
+    /** Serves pages rendered from {@code status}, asked once per request (on the admin threads). */
+    public AdminServer(Supplier<ProxyStatus> status, Discovery discovery, InetSocketAddress address) {
+        this.status = status;
+        this.discovery = discovery;
         this.address = address;
     }
 
     public InetSocketAddress start() throws IOException {
-        metrics = new ProxyMetrics(proxy);
-        rates = new StatsRates(proxy::stats).start();
-        cluster = new ClusterView(proxy.discovery(), proxy::stats, () -> proxy.node().name());
+        metrics = new ProxyMetrics(status);
+        rates = new StatsRates(() -> status.get().apps()).start();
+        cluster = new ClusterView(discovery, () -> status.get().apps(), () -> status.get().node());
         try {
             http = HttpServer.create(address, 64);
         } catch (BindException e) {
@@ -61,7 +65,7 @@ public final class AdminServer implements AutoCloseable {
             if (q != null && q.contains("format=json")) {
                 send(ex, 200, "application/json", json());
             } else {
-                send(ex, 200, "text/html; charset=utf-8", StatsPage.render(proxy, rates).getBytes(StandardCharsets.UTF_8));
+                send(ex, 200, "text/html; charset=utf-8", StatsPage.render(status.get(), rates).getBytes(StandardCharsets.UTF_8));
             }
         });
         http.createContext("/cluster.json", ex -> send(ex, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(cluster.snapshot())));
@@ -73,7 +77,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void health(HttpExchange ex) throws IOException {
-        boolean ok = !proxy.isStopping();
+        boolean ok = !status.get().draining();
         send(ex, ok ? 200 : 503, "text/plain", (ok ? "ok\n" : "draining\n").getBytes(StandardCharsets.UTF_8));
     }
 
@@ -84,26 +88,27 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private byte[] json() throws IOException {
+        ProxyStatus s = status.get();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("node", proxy.node().name());
-        m.put("state", proxy.isStopping() ? "draining" : "running");
-        m.put("activeConnections", proxy.activeConnections());
-        m.put("maxConnections", proxy.config().maxConnections());
-        m.put("rejectedConnections", proxy.rejectedConnections());
-        m.put("queuedBytes", proxy.queuedBytes());
-        m.put("configSource", proxy.reloader().source());
-        m.put("reloadsOk", proxy.reloader().succeeded());
-        m.put("reloadsFailed", proxy.reloader().failed());
-        m.put("lastReloadError", proxy.reloader().lastError());
-        m.put("apps", proxy.stats());
-        m.put("rates", ratesJson());
+        m.put("node", s.node());
+        m.put("state", s.draining() ? "draining" : "running");
+        m.put("activeConnections", s.activeConnections());
+        m.put("maxConnections", s.maxConnections());
+        m.put("rejectedConnections", s.rejectedConnections());
+        m.put("queuedBytes", s.queuedBytes());
+        m.put("configSource", s.reloads().source());
+        m.put("reloadsOk", s.reloads().succeeded());
+        m.put("reloadsFailed", s.reloads().failed());
+        m.put("lastReloadError", s.reloads().lastError());
+        m.put("apps", s.apps());
+        m.put("rates", ratesJson(s));
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
     }
 
     /** Per app and per target, over the last seconds: connections/s, bytes/s in and out. */
-    private Map<String, Object> ratesJson() {
+    private Map<String, Object> ratesJson(ProxyStatus s) {
         Map<String, Object> byApp = new LinkedHashMap<>();
-        for (io.tcpmesh.proxy.routing.AppStats a : proxy.stats()) {
+        for (io.tcpmesh.proxy.routing.AppStats a : s.apps()) {
             Map<String, Object> app = new LinkedHashMap<>();
             app.put("app", rates.app(a.name()));
             Map<String, Object> targets = new LinkedHashMap<>();

@@ -5,7 +5,6 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.tcpmesh.proxy.ProxyServer;
 import io.tcpmesh.proxy.routing.AppStats;
 import io.tcpmesh.proxy.routing.TargetStats;
 
@@ -13,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -22,10 +22,12 @@ import java.util.function.ToDoubleFunction;
 public final class ProxyMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
-    private final ProxyServer server;
+    private final Supplier<ProxyStatus> status;
+    private volatile ProxyStatus current;
 
-    public ProxyMetrics(ProxyServer server) {
-        this.server = server;
+    /** Reads one status per scrape ({@link #write}); every metric's callback reads that one. */
+    public ProxyMetrics(Supplier<ProxyStatus> status) {
+        this.status = status;
         JvmMetrics.builder().register(registry);
         appGauge("tcpmesh_proxy_connections_active", "Open client connections", a -> a.active());
         appCounter("tcpmesh_proxy_connections", "Client connections accepted", a -> a.total());
@@ -39,16 +41,16 @@ public final class ProxyMetrics {
         targetCounter("tcpmesh_proxy_target_connect_failures", "Failed connection attempts to the target", TargetStats::connectFailures);
         targetCounter("tcpmesh_proxy_target_retries", "Attempts on the target after another target failed", TargetStats::retries);
         GaugeWithCallback.builder().name("tcpmesh_proxy_queued_bytes").help("Bytes waiting in the proxy's write queues")
-                .callback(cb -> cb.call(server.queuedBytes())).register(registry);
+                .callback(cb -> cb.call(current.queuedBytes())).register(registry);
         CounterWithCallback.builder().name("tcpmesh_proxy_reloads").help("Configuration reloads by result")
                 .labelNames("result")
                 .callback(cb -> {
-                    cb.call(server.reloader().succeeded(), "ok");
-                    cb.call(server.reloader().failed(), "failed");
+                    cb.call(current.reloads().succeeded(), "ok");
+                    cb.call(current.reloads().failed(), "failed");
                 }).register(registry);
         CounterWithCallback.builder().name("tcpmesh_proxy_connections_rejected_global")
                 .help("Client connections closed at once by the global connection cap")
-                .callback(cb -> cb.call(server.rejectedConnections())).register(registry);
+                .callback(cb -> cb.call(current.rejectedConnections())).register(registry);
     }
 
     private void appGauge(String name, String help, ToDoubleFunction<AppStats> value) {
@@ -72,13 +74,13 @@ public final class ProxyMetrics {
     }
 
     private void eachApp(BiConsumer<AppStats, Void> action) {
-        for (AppStats a : server.stats()) {
+        for (AppStats a : current.apps()) {
             action.accept(a, null);
         }
     }
 
     private void eachTarget(BiConsumer<AppStats, TargetStats> action) {
-        List<AppStats> apps = server.stats();
+        List<AppStats> apps = current.apps();
         for (AppStats a : apps) {
             for (TargetStats t : a.targets()) {
                 action.accept(a, t);
@@ -90,7 +92,8 @@ public final class ProxyMetrics {
         return writer.getContentType();
     }
 
-    public void write(OutputStream out) throws IOException {
+    public synchronized void write(OutputStream out) throws IOException {
+        current = status.get();
         writer.write(out, registry.scrape());
     }
 }

@@ -1,6 +1,5 @@
 package io.tcpmesh.proxy.admin;
 
-import io.tcpmesh.proxy.ProxyServer;
 import io.tcpmesh.proxy.routing.AppStats;
 import io.tcpmesh.proxy.routing.TargetStats;
 
@@ -15,27 +14,27 @@ final class StatsPage {
     private StatsPage() {
     }
 
-    static String render(ProxyServer server, StatsRates rates) {
+    static String render(ProxyStatus status, StatsRates rates) {
         StringBuilder h = new StringBuilder(4096);
         h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"2\">")
-                .append("<title>tcpmesh proxy ").append(esc(server.node().name())).append("</title><style>")
+                .append("<title>tcpmesh proxy ").append(esc(status.node())).append("</title><style>")
                 .append("body{font-family:monospace;font-size:13px}table{border-collapse:collapse;margin-bottom:1em}")
                 .append("th,td{border:1px solid #999;padding:2px 6px;text-align:right}th{background:#ccd}")
                 .append("td.l{text-align:left}tr.up{background:#c0f0c0}tr.down{background:#f0c0c0}tr.gone{background:#ddd}")
                 .append("caption{text-align:left;font-weight:bold;background:#88a;color:#fff;padding:2px 6px}</style></head><body>");
-        h.append("<h2>tcpmesh proxy ").append(esc(server.node().name())).append("</h2><p>")
-                .append(server.isStopping() ? "<b>draining</b>" : "running")
-                .append(" &middot; open connections ").append(server.activeConnections())
-                .append(" (global cap ").append(server.config().maxConnections()).append(", refused ")
-                .append(server.rejectedConnections()).append(") &middot; queued bytes ").append(server.queuedBytes())
-                .append(" &middot; configuration from ").append(esc(server.reloader().source()))
-                .append(" &middot; reloads ok ").append(server.reloader().succeeded())
-                .append(", failed ").append(server.reloader().failed());
-        if (!server.reloader().lastError().isEmpty()) {
-            h.append("<br>last reload error: ").append(esc(server.reloader().lastError()));
+        h.append("<h2>tcpmesh proxy ").append(esc(status.node())).append("</h2><p>")
+                .append(status.draining() ? "<b>draining</b>" : "running")
+                .append(" &middot; open connections ").append(status.activeConnections())
+                .append(" (global cap ").append(status.maxConnections()).append(", refused ")
+                .append(status.rejectedConnections()).append(") &middot; queued bytes ").append(status.queuedBytes())
+                .append(" &middot; configuration from ").append(esc(status.reloads().source()))
+                .append(" &middot; reloads ok ").append(status.reloads().succeeded())
+                .append(", failed ").append(status.reloads().failed());
+        if (!status.reloads().lastError().isEmpty()) {
+            h.append("<br>last reload error: ").append(esc(status.reloads().lastError()));
         }
         h.append(" &middot; <a href=\"/stats.json\">json</a> &middot; <a href=\"/metrics\">metrics</a></p>");
-        for (AppStats a : server.stats()) {
+        for (AppStats a : status.apps()) {
             StatsRates.Rate ar = rates.app(a.name());
             h.append("<table><caption>").append(esc(a.name())).append(" &middot; ports ").append(a.ports())
                     .append(" &middot; ").append(a.balancing()).append(" &middot; open ").append(a.active())

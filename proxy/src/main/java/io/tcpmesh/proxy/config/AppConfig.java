@@ -15,9 +15,18 @@ import java.util.Objects;
  * @param connectTimeout how long one connection attempt to one target may take
  * @param idleTimeout    a connection with no bytes either way for this long is closed; zero disables
  * @param maxConnections open connections above this are closed at once (0: no app limit)
+ * @param responseTimeout a target that has sent nothing back this long after the last client byte (or the last
+ *                        write to it) failed; zero disables
+ * @param retryOnNoResponse replay the client's bytes (up to 64 KiB) to the next target when the target closes,
+ *                          resets or times out before its first byte
+ * @param maxConnectionsPerSource open connections from one client address above this are closed at once (0: none)
+ * @param maxBandwidthPerConnection bytes per second each direction of one connection may carry (0: no cap)
  */
 public record AppConfig(String name, List<Integer> ports, List<TargetSpec> targets, Balancing balancing,
-                        Duration connectTimeout, Duration idleTimeout, int maxConnections) {
+                        Duration connectTimeout, Duration idleTimeout, int maxConnections, Duration responseTimeout,
+                        boolean retryOnNoResponse, int maxConnectionsPerSource, long maxBandwidthPerConnection) {
+    /** The smallest bandwidth cap: below it one read buffer would stall a connection for seconds. */
+    public static final long MIN_BANDWIDTH = 1024;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
@@ -55,10 +64,27 @@ public record AppConfig(String name, List<Integer> ports, List<TargetSpec> targe
         if (maxConnections < 0) {
             throw new IllegalArgumentException("MaxConnections cannot be negative");
         }
+        responseTimeout = responseTimeout == null ? Duration.ZERO : responseTimeout;
+        if (responseTimeout.isNegative()) {
+            throw new IllegalArgumentException("ResponseTimeout cannot be negative (0s disables it)");
+        }
+        if (maxConnectionsPerSource < 0) {
+            throw new IllegalArgumentException("MaxConnectionsPerSource cannot be negative (0: no limit)");
+        }
+        if (maxBandwidthPerConnection < 0 || (maxBandwidthPerConnection > 0 && maxBandwidthPerConnection < MIN_BANDWIDTH)) {
+            throw new IllegalArgumentException("MaxBandwidthPerConnection must be 0 (no cap) or at least " + MIN_BANDWIDTH
+                    + " bytes/s, not " + maxBandwidthPerConnection);
+        }
+    }
+
+    /** The same app with a first-byte deadline and replay set. */
+    public AppConfig withResponse(Duration timeout, boolean retry) {
+        return new AppConfig(name, ports, targets, balancing, connectTimeout, idleTimeout, maxConnections, timeout, retry,
+                maxConnectionsPerSource, maxBandwidthPerConnection);
     }
 
     /** A minimal app, as the original exercise's file describes one. */
     public static AppConfig of(String name, List<Integer> ports, List<String> targets) {
-        return new AppConfig(name, ports, targets.stream().map(TargetSpec::parse).toList(), null, null, null, 0);
+        return new AppConfig(name, ports, targets.stream().map(TargetSpec::parse).toList(), null, null, null, 0, null, false, 0, 0);
     }
 }

@@ -22,7 +22,8 @@ import java.util.Set;
 public final class ProxyConfigParser {
     static final Set<String> TOP_KEYS = Set.of("Apps", "MaxConnections");
     static final Set<String> APP_KEYS = Set.of("Name", "Ports", "Targets", "Balancing", "ConnectTimeout",
-            "IdleTimeout", "MaxConnections");
+            "IdleTimeout", "MaxConnections", "ResponseTimeout", "RetryOnNoResponse", "MaxConnectionsPerSource",
+            "MaxBandwidthPerConnection");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ProxyConfigParser() {
@@ -108,8 +109,13 @@ public final class ProxyConfigParser {
             Duration connect = duration(node.get("ConnectTimeout"), "'ConnectTimeout'");
             Duration idle = duration(node.get("IdleTimeout"), "'IdleTimeout'");
             int max = integer(node.get("MaxConnections"), "'MaxConnections'", 0);
+            Duration response = duration(node.get("ResponseTimeout"), "'ResponseTimeout'");
+            boolean retry = bool(node.get("RetryOnNoResponse"), "'RetryOnNoResponse'");
+            int perSource = integer(node.get("MaxConnectionsPerSource"), "'MaxConnectionsPerSource'", 0);
+            long bandwidth = longInteger(node.get("MaxBandwidthPerConnection"), "'MaxBandwidthPerConnection'");
             try {
-                return new AppConfig(name.asText(), ports, targets, balancing, connect, idle, max);
+                return new AppConfig(name.asText(), ports, targets, balancing, connect, idle, max, response, retry,
+                        perSource, bandwidth);
             } catch (IllegalArgumentException e) {
                 String m = e.getMessage();
                 int space = m.indexOf(' ');
@@ -137,6 +143,26 @@ public final class ProxyConfigParser {
             throw new IllegalArgumentException(what + ": " + n + " is not a whole number");
         }
         return n.intValue();
+    }
+
+    private static boolean bool(JsonNode n, String what) {
+        if (n == null) {
+            return false;
+        }
+        if (!n.isBoolean()) {
+            throw new IllegalArgumentException(what + ": " + n + " is not true or false");
+        }
+        return n.booleanValue();
+    }
+
+    private static long longInteger(JsonNode n, String what) {
+        if (n == null) {
+            return 0;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw new IllegalArgumentException(what + ": " + n + " is not a whole number of bytes per second");
+        }
+        return n.longValue();
     }
 
     /** A duration as text ({@code "2s"}, {@code "500ms"}) or a number of milliseconds. */

@@ -22,7 +22,7 @@ final class EchoConnection extends LoadConnection {
     private boolean open;
     private long connectStarted;
 
-    EchoConnection(LoadWorker worker, Target target) {
+    EchoConnection(LoadWorker worker, LoadTarget target) {
         super(worker, target);
     }
 

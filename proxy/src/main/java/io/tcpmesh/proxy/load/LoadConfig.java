@@ -9,7 +9,7 @@ import java.util.List;
  * in requests; whichever comes first ends it. {@code shape} null means a closed loop (each connection sends
  * its next request when the last one is answered). {@code sweep} empty means one run with {@code connections}.
  */
-public record LoadConfig(List<Target> targets, Mode mode, int connections, Duration duration, long requests,
+public record LoadConfig(List<LoadTarget> targets, Mode mode, int connections, Duration duration, long requests,
                          Payload payload, RateShape shape, List<Integer> sweep, Duration timeout, Duration drain,
                          int threads, Path json, Path html, boolean progress) {
     static final int MAX_CONNECTIONS = 20_000;

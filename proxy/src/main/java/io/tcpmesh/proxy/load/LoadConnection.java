@@ -8,13 +8,13 @@ import java.nio.channels.SocketChannel;
 /** One connection slot of a worker; every method runs on the worker's thread. */
 abstract class LoadConnection {
     final LoadWorker worker;
-    final Target target;
+    final LoadTarget target;
     /** This target's figures (they count in the run's too). */
     final LoadStats stats;
     SocketChannel channel;
     SelectionKey key;
 
-    LoadConnection(LoadWorker worker, Target target) {
+    LoadConnection(LoadWorker worker, LoadTarget target) {
         this.worker = worker;
         this.target = target;
         this.stats = worker.statsFor(target);

@@ -39,14 +39,14 @@ public final class LoadRun {
     }
 
     public Result execute() throws IOException, InterruptedException {
-        List<Target> all = new ArrayList<>();
-        for (Target target : config.targets()) {
+        List<LoadTarget> all = new ArrayList<>();
+        for (LoadTarget target : config.targets()) {
             for (int i = 0; i < config.connections(); i++) {
                 all.add(target);
             }
         }
         int threads = Math.min(config.threads(), all.size());
-        List<List<Target>> shares = new ArrayList<>();
+        List<List<LoadTarget>> shares = new ArrayList<>();
         for (int w = 0; w < threads; w++) {
             shares.add(new ArrayList<>());
         }
@@ -56,7 +56,7 @@ public final class LoadRun {
         LoadStats stats = new LoadStats();
         RequestBudget budget = new RequestBudget(config.requests());
         long start = System.nanoTime();
-        for (List<Target> share : shares) {
+        for (List<LoadTarget> share : shares) {
             RateShape shape = config.shape() == null ? null : config.shape().scaled((double) share.size() / all.size());
             addWorker(new LoadWorker(config, share, stats, budget, start, shape));
         }

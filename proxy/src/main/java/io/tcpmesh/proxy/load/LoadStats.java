@@ -77,14 +77,14 @@ public final class LoadStats {
     }
 
     /** The figures of one target: what is recorded there is recorded here too. */
-    LoadStats forTarget(Target target) {
+    LoadStats forTarget(LoadTarget target) {
         return targets.computeIfAbsent(target.toString(), k -> new LoadStats(this));
     }
 
     /** Each target's summary, in the order given (requests the worker dropped before choosing a connection are not in them). */
-    public synchronized Map<String, Summary> targetSummaries(List<Target> order, double seconds, int connectionsPerTarget) {
+    public synchronized Map<String, Summary> targetSummaries(List<LoadTarget> order, double seconds, int connectionsPerTarget) {
         Map<String, Summary> out = new java.util.LinkedHashMap<>();
-        for (Target t : order) {
+        for (LoadTarget t : order) {
             LoadStats child = targets.get(t.toString());
             if (child != null && !out.containsKey(t.toString())) {
                 child.sample(seconds, 1, connectionsPerTarget);

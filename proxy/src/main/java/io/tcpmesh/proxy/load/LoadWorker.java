@@ -33,10 +33,9 @@ final class LoadWorker implements Runnable {
     private final ByteBuffer writeBuffer = ByteBuffer.allocate(64 * 1024);
     private int nextEcho;
     private volatile boolean running = true;
-    private volatile boolean finished;
     private final List<EchoConnection> openEcho = new ArrayList<>();
 
-    LoadWorker(LoadConfig config, List<Target> targets, LoadStats stats, RequestBudget budget, long start,
+    LoadWorker(LoadConfig config, List<LoadTarget> targets, LoadStats stats, RequestBudget budget, long start,
                RateShape shape) throws IOException {
         this.config = config;
         this.stats = stats;
@@ -46,7 +45,7 @@ final class LoadWorker implements Runnable {
         this.timeoutNanos = config.timeout().toNanos();
         this.pacer = shape == null ? null : new Pacer(shape);
         this.selector = Selector.open();
-        for (Target target : targets) {
+        for (LoadTarget target : targets) {
             connections.add(config.mode() == Mode.ECHO ? new EchoConnection(this, target)
                     : new OneShotConnection(this, target, config.mode() == Mode.MD5));
         }
@@ -70,7 +69,6 @@ final class LoadWorker implements Runnable {
             throw new java.io.UncheckedIOException(e);
         } finally {
             abandon();
-            finished = true;
         }
     }
 
@@ -236,9 +234,6 @@ final class LoadWorker implements Runnable {
         return running;
     }
 
-    boolean finished() {
-        return finished;
-    }
 
     /** Asks the worker to stop starting requests (Ctrl-C); it drains and ends. */
     void stop() {
@@ -259,7 +254,7 @@ final class LoadWorker implements Runnable {
     }
 
     /** Where a connection to this target records: the run's figures, and the target's own when there are several. */
-    LoadStats statsFor(Target target) {
+    LoadStats statsFor(LoadTarget target) {
         return config.targets().size() > 1 ? stats.forTarget(target) : stats;
     }
 

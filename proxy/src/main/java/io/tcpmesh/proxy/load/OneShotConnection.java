@@ -19,7 +19,7 @@ final class OneShotConnection extends LoadConnection {
     private long written;
     private long lastProgress;
 
-    OneShotConnection(LoadWorker worker, Target target, boolean md5) {
+    OneShotConnection(LoadWorker worker, LoadTarget target, boolean md5) {
         super(worker, target);
         this.md5 = md5;
     }

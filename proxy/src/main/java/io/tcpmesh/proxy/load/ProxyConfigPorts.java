@@ -1,59 +1,46 @@
 package io.tcpmesh.proxy.load;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tcpmesh.proxy.config.AppConfig;
+import io.tcpmesh.proxy.config.ConfigException;
+import io.tcpmesh.proxy.config.ProxyConfig;
+import io.tcpmesh.proxy.config.ProxyConfigParser;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
 /**
- * The listening ports of a proxy configuration file in the fly.io format
- * ({@code {"Apps":[{"Name":"a","Ports":[8000,8001],"Targets":["host:port"]}]}}). Only {@code Apps[].Ports}
- * is read; other keys are ignored, so the proxy may add its own.
+ * The listening ports of a proxy configuration file, read by the proxy's own parser: a file the proxy would
+ * refuse is refused here too, with the proxy's message. Ports {@code 0} (any free port, for tests) are left out.
  */
 public final class ProxyConfigPorts {
     private ProxyConfigPorts() {
     }
 
     public static List<Integer> read(Path file) {
-        JsonNode root;
         try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (JsonProcessingException e) {
-            // getMessage() would append Jackson's "[Source: REDACTED (StreamReadFeature...)" location line
-            throw new IllegalArgumentException("--config " + file + " cannot be read as JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--config " + file + " cannot be read: " + e.getMessage());
+            return ports(ProxyConfigParser.read(file), file.toString());
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("--config " + e.getMessage());
         }
-        return parse(root, file.toString());
     }
 
-    static List<Integer> parse(JsonNode root, String name) {
-        JsonNode apps = root == null ? null : root.get("Apps");
-        if (apps == null || !apps.isArray()) {
-            throw new IllegalArgumentException("--config " + name + " has no \"Apps\" array");
+    static List<Integer> parse(String json, String name) {
+        try {
+            return ports(ProxyConfigParser.parse(json, name), name);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("--config " + e.getMessage());
         }
+    }
+
+    private static List<Integer> ports(ProxyConfig config, String name) {
         TreeSet<Integer> ports = new TreeSet<>();
-        for (JsonNode app : apps) {
-            JsonNode list = app.get("Ports");
-            if (list == null || !list.isArray()) {
-                continue;
-            }
-            for (JsonNode port : list) {
-                if (!port.canConvertToInt() || port.asInt() < 1 || port.asInt() > 65535) {
-                    throw new IllegalArgumentException("--config " + name + ": app " + app.path("Name").asText("?")
-                            + " has a port that is not 1..65535: " + port);
-                }
-                ports.add(port.asInt());
-            }
+        for (AppConfig app : config.apps()) {
+            app.ports().stream().filter(p -> p > 0).forEach(ports::add);
         }
         if (ports.isEmpty()) {
-            throw new IllegalArgumentException("--config " + name + " lists no ports under Apps[].Ports");
+            throw new IllegalArgumentException("--config " + name + " lists no ports in 1..65535 under Apps[].Ports");
         }
         return new ArrayList<>(ports);
     }

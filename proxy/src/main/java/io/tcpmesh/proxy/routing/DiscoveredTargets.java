@@ -13,8 +13,8 @@ import java.util.function.Consumer;
 
 /**
  * The targets one {@code discovery:SERVICE[?leader]} entry stands for, kept current by the service's watch.
- * An instance that leaves ZooKeeper leaves rotation at once; while ZooKeeper is unreachable the watch keeps
- * the last instances it knew.
+ * An instance that leaves ZooKeeper leaves once it has been gone for {@link Discovery#DEPARTURE_GRACE}; while
+ * ZooKeeper is unreachable the watch keeps the last instances it knew.
  */
 final class DiscoveredTargets implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DiscoveredTargets.class);

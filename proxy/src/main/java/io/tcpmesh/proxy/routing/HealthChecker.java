@@ -1,6 +1,7 @@
 package io.tcpmesh.proxy.routing;
 
 import io.tcpmesh.coordination.DaemonThreads;
+import io.tcpmesh.proxy.config.AppConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,6 +9,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +28,12 @@ import java.util.function.Supplier;
 /**
  * Resolves target host names and checks targets out of rotation, on its own threads: DNS lookups and
  * blocking connects never run on a MINA I/O thread. A target that is down is checked after its back-off
- * (1 s, doubling up to 30 s); a TCP connect that succeeds puts it back. Host names are looked up again
- * every 30 s.
+ * (1 s, doubling up to 30 s); a check that passes puts it back. Host names are looked up again every 30 s.
+ *
+ * <p>The check is a TCP connect; for an app with a {@code ResponseTimeout} it is a connect and a half-close
+ * that the target's process must react to (a byte, its own FIN or a reset) within that timeout. The kernel
+ * completes a connect for a frozen (SIGSTOPped) process from the listen backlog, so a bare connect would put
+ * a frozen target back; reacting to a FIN takes the process itself.
  */
 public final class HealthChecker implements AutoCloseable {
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
@@ -87,7 +94,7 @@ public final class HealthChecker implements AutoCloseable {
                 lastResolve = now;
             }
             for (ProxiedApp app : apps.get()) {
-                Duration timeout = app.config().connectTimeout();
+                AppConfig config = app.config();
                 for (Target t : app.targets()) {
                     boolean due = t.checkDue(now) || !t.resolutionTried()
                             || (refresh && t.isUp() && !Target.isLiteral(t.host()));
@@ -95,7 +102,7 @@ public final class HealthChecker implements AutoCloseable {
                         checks.execute(() -> {
                             try {
                                 if (t.state() == Target.State.DOWN) {
-                                    check(t, timeout);
+                                    check(t, config);
                                 } else {
                                     resolve(t);
                                 }
@@ -125,21 +132,49 @@ public final class HealthChecker implements AutoCloseable {
         }
     }
 
-    private void check(Target t, Duration timeout) {
+    private void check(Target t, AppConfig config) {
         if (!resolve(t)) {
             t.checkFailed("unresolvable host", System.currentTimeMillis());
             return;
         }
         InetSocketAddress address = t.address();
         try (Socket s = new Socket()) {
-            s.connect(address, (int) Math.min(timeout.toMillis(), 5000));
+            s.connect(address, (int) Math.min(config.connectTimeout().toMillis(), 5000));
+            String passed = "TCP check passed";
+            if (!config.responseTimeout().isZero()) {
+                awaitReaction(s, config.responseTimeout());
+                passed = "it answered a half-close";
+            }
             t.markUp(System.currentTimeMillis());
-            log.info("[{}] target {} is back: TCP check passed", logName, t);
+            log.info("[{}] target {} is back: {}", logName, t, passed);
         } catch (IOException e) {
-            t.checkFailed(DownReason.of(e, Duration.ofMillis(Math.min(timeout.toMillis(), 5000))), System.currentTimeMillis());
+            String why = e instanceof NoReaction ? e.getMessage()
+                    : DownReason.of(e, Duration.ofMillis(Math.min(config.connectTimeout().toMillis(), 5000)));
+            t.checkFailed(why, System.currentTimeMillis());
             log.debug("[{}] target {} still down: {}", logName, t, e.toString());
         }
     }
+
+    /** Half-closes and waits for the peer's process to send a byte, its FIN or a reset. */
+    static void awaitReaction(Socket s, Duration timeout) throws IOException {
+        s.shutdownOutput();
+        s.setSoTimeout((int) Math.max(1, Math.min(timeout.toMillis(), Integer.MAX_VALUE)));
+        try {
+            s.getInputStream().read();
+        } catch (SocketTimeoutException e) {
+            throw new NoReaction("no answer to a half-close within " + timeout.toMillis() + " ms");
+        } catch (SocketException reset) {
+            // a reset is a reaction too: the process is running
+        }
+    }
+
+    /** The target's process did not react to the probe's half-close in time. */
+    private static final class NoReaction extends SocketTimeoutException {
+        NoReaction(String message) {
+            super(message);
+        }
+    }
+
 
     @Override
     public void close() {

@@ -4,6 +4,7 @@ import io.tcpmesh.proxy.config.AppConfig;
 import io.tcpmesh.proxy.config.Balancing;
 import io.tcpmesh.proxy.config.TargetSpec;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -29,6 +30,7 @@ public final class ProxiedApp implements AutoCloseable {
     private volatile Target[] candidates = new Target[0];
     private volatile List<Integer> boundPorts = List.of();
     private final AtomicInteger next = new AtomicInteger();
+    private final SourceCounts sources = new SourceCounts();
 
     final AtomicInteger active = new AtomicInteger();
     final LongAdder total = new LongAdder();
@@ -136,6 +138,20 @@ public final class ProxiedApp implements AutoCloseable {
         }
         total.increment();
         return true;
+    }
+
+    /** Counts a connection from one client address under {@code MaxConnectionsPerSource}; false when it has its share. */
+    public boolean admitSource(InetAddress source) {
+        return sources.admit(source, config.maxConnectionsPerSource());
+    }
+
+    public void releaseSource(InetAddress source) {
+        sources.release(source);
+    }
+
+    /** Connections open now from one client address. */
+    public int openFrom(InetAddress source) {
+        return sources.open(source);
     }
 
     public void rejected() {

@@ -45,6 +45,40 @@ class ProxyConfigParserTest {
     }
 
     @Test
+    void responseAndLimitKeysParseWithDefaultsOff() {
+        ProxyConfig config = ProxyConfigParser.parse("""
+                {"Apps": [{"Name": "md5", "Ports": [7000], "Targets": ["discovery:md5"], "ResponseTimeout": "2s",
+                  "RetryOnNoResponse": true, "MaxConnectionsPerSource": 50, "MaxBandwidthPerConnection": 1048576},
+                  {"Name": "echo", "Ports": [8000], "Targets": ["discovery:echo"]}]}""", "t");
+        AppConfig md5 = config.app("md5");
+        assertThat(md5.responseTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(md5.retryOnNoResponse()).isTrue();
+        assertThat(md5.maxConnectionsPerSource()).isEqualTo(50);
+        assertThat(md5.maxBandwidthPerConnection()).isEqualTo(1048576);
+        AppConfig echo = config.app("echo");
+        assertThat(echo.responseTimeout()).isZero();
+        assertThat(echo.retryOnNoResponse()).isFalse();
+        assertThat(echo.maxConnectionsPerSource()).isZero();
+        assertThat(echo.maxBandwidthPerConnection()).isZero();
+    }
+
+    @Test
+    void badResponseAndLimitValuesNameTheKey() {
+        String app = "{\"Apps\":[{\"Name\":\"a\",\"Ports\":[1],\"Targets\":[\"h:1\"],%s}]}";
+        for (var c : List.of(
+                List.of("\"ResponseTimeout\":\"later\"", "p: app 'a': key 'ResponseTimeout': 'later' is not a duration: write a whole number and a unit, such as 500ms, 5s, 2m or 1h"),
+                List.of("\"ResponseTimeout\":-5", "p: app 'a': key 'ResponseTimeout': cannot be negative (0s disables it)"),
+                List.of("\"RetryOnNoResponse\":\"yes\"", "p: app 'a': key 'RetryOnNoResponse': \"yes\" is not true or false"),
+                List.of("\"MaxConnectionsPerSource\":-1", "p: app 'a': key 'MaxConnectionsPerSource': cannot be negative (0: no limit)"),
+                List.of("\"MaxConnectionsPerSource\":1.5", "p: app 'a': key 'MaxConnectionsPerSource': 1.5 is not a whole number"),
+                List.of("\"MaxBandwidthPerConnection\":100", "p: app 'a': key 'MaxBandwidthPerConnection': must be 0 (no cap) or at least 1024 bytes/s, not 100"),
+                List.of("\"MaxBandwidthPerConnection\":\"1MB\"", "p: app 'a': key 'MaxBandwidthPerConnection': \"1MB\" is not a whole number of bytes per second"))) {
+            String json = app.formatted(c.get(0));
+            assertThatThrownBy(() -> ProxyConfigParser.parse(json, "p")).as(json).hasMessage(c.get(1));
+        }
+    }
+
+    @Test
     void unknownKeyGetsDidYouMean() {
         assertThatThrownBy(() -> ProxyConfigParser.parse("{\"Apps\":[{\"Name\":\"a\",\"Port\":[1],\"Targets\":[\"h:1\"]}]}", "conf/p.json"))
                 .isInstanceOf(ConfigException.class)
@@ -53,6 +87,8 @@ class ProxyConfigParserTest {
                 .hasMessage("p: key 'apps': unknown key (did you mean 'Apps'?)");
         assertThatThrownBy(() -> ProxyConfigParser.parse("{\"Apps\":[], \"Zebra\": 1}", "p"))
                 .hasMessageContaining("key 'Zebra': unknown key; known keys: Apps, MaxConnections");
+        assertThatThrownBy(() -> ProxyConfigParser.parse("{\"Apps\":[{\"Name\":\"a\",\"Ports\":[1],\"Targets\":[\"h:1\"],\"RetryOnNoRespons\":true}]}", "p"))
+                .hasMessage("p: app 'a': key 'RetryOnNoRespons': unknown key (did you mean 'RetryOnNoResponse'?)");
     }
 
     @Test

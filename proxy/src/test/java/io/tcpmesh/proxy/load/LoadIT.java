@@ -34,7 +34,7 @@ class LoadIT {
         all.addAll(List.of("--json", json.toString()));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = LoadMain.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = LoadCommand.run(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), all.toArray(String[]::new));
         JsonNode summary = Files.exists(json) ? new ObjectMapper().readTree(json.toFile()).path("runs").get(0).path("summary") : null;
         return new Outcome(code, summary, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -100,7 +100,7 @@ class LoadIT {
     void wrongEchoRepliesExitNonZero() throws Exception {
         try (CountingServer server = CountingServer.start(CountingServer.Kind.CORRUPTING_ECHO)) {
             Outcome o = load("-c", "1", "-n", "100", target(server));
-            assertThat(o.code()).isEqualTo(LoadMain.WRONG_REPLY);
+            assertThat(o.code()).isEqualTo(LoadCommand.WRONG_REPLY);
             assertThat(o.summary().path("errorsByKind").path("wrongReply").asLong()).isGreaterThan(0);
             assertThat(o.summary().path("requests").asLong()).isGreaterThan(0);
         }
@@ -110,7 +110,7 @@ class LoadIT {
     void wrongDigestsExitNonZero() throws Exception {
         try (CountingServer server = CountingServer.start(CountingServer.Kind.WRONG_MD5)) {
             Outcome o = load("--mode", "md5", "-n", "20", target(server));
-            assertThat(o.code()).isEqualTo(LoadMain.WRONG_REPLY);
+            assertThat(o.code()).isEqualTo(LoadCommand.WRONG_REPLY);
             assertThat(o.summary().path("errorsByKind").path("wrongReply").asLong()).isEqualTo(20);
         }
     }
@@ -122,7 +122,7 @@ class LoadIT {
             port = s.getLocalPort();
         }
         Outcome o = load("--mode", "connect", "-n", "50", "127.0.0.1:" + port);
-        assertThat(o.code()).isEqualTo(LoadMain.NOTHING_ANSWERED);
+        assertThat(o.code()).isEqualTo(LoadCommand.NOTHING_ANSWERED);
         assertThat(o.summary().path("errorsByKind").path("refused").asLong()).isEqualTo(50);
     }
 
@@ -137,7 +137,7 @@ class LoadIT {
             long refused = o.summary().path("errorsByKind").path("refused").asLong();
             assertThat(refused).isGreaterThan(0);
             assertThat(o.summary().path("requests").asLong()).isGreaterThan(0);
-            assertThat(o.code()).isEqualTo(LoadMain.TOO_MANY_ERRORS);
+            assertThat(o.code()).isEqualTo(LoadCommand.TOO_MANY_ERRORS);
             assertThat(o.err()).contains("more than --max-errors 0: exit 6");
 
             o = load("--mode", "connect", "-c", "2", "-n", "40", "--max-errors", "40", target(server), "127.0.0.1:" + closed);

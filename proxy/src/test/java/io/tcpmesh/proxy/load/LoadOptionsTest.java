@@ -1,6 +1,5 @@
 package io.tcpmesh.proxy.load;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tcpmesh.coordination.bootstrap.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LoadOptionsTest {
 
     private static LoadConfig parse(String... args) {
-        LoadMain main = new LoadMain();
+        LoadCommand main = new LoadCommand();
         new CommandLine(main).parseArgs(args);
         return main.config(null);
     }
@@ -29,7 +28,7 @@ class LoadOptionsTest {
     private static String[] run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = LoadMain.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = LoadCommand.run(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), args);
         return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
     }
@@ -75,7 +74,7 @@ class LoadOptionsTest {
         assertThat(c.openLoop()).isFalse();
         assertThat(c.duration()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.payload().length()).isEqualTo(64);
-        assertThat(c.targets()).containsExactly(new Target("127.0.0.1", 8000));
+        assertThat(c.targets()).containsExactly(new LoadTarget("127.0.0.1", 8000));
     }
 
     @Test
@@ -84,7 +83,7 @@ class LoadOptionsTest {
                 "--sweep", "1,2", "-t", "[::1]:7000", "--message", "hello world");
         assertThat(c.shape()).isEqualTo(new RateShape.Step(100, 500, 2.0, 5));
         assertThat(c.sweep()).containsExactly(1, 2);
-        assertThat(c.targets()).containsExactly(new Target("::1", 7000));
+        assertThat(c.targets()).containsExactly(new LoadTarget("::1", 7000));
         assertThat(c.payload().length()).isEqualTo(11);
     }
 
@@ -94,22 +93,22 @@ class LoadOptionsTest {
     }
 
     @Test
-    void theProxyConfigGivesEveryPortOfEveryAppAndIgnoresOtherKeys(@TempDir Path dir) throws Exception {
+    void theProxyConfigGivesEveryPortOfEveryApp(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("proxy.json");
         Files.writeString(file, """
-                {"Apps":[{"Name":"five-thousand","Ports":[5001,5200,5000],"Targets":["tcp-echo.fly.dev:6001"],"Extra":1},
-                         {"Name":"six","Ports":[6001],"Targets":[],"Discovery":{"service":"echo"}}],
-                 "Admin":{"Port":9000}}""");
+                {"Apps":[{"Name":"five-thousand","Ports":[5001,5200,5000],"Targets":["tcp-echo.fly.dev:6001"]},
+                         {"Name":"six","Ports":[6001],"Targets":["discovery:echo"], "RetryOnNoResponse": true}],
+                 "MaxConnections": 10}""");
         LoadConfig c = parse("--config", file.toString(), "--host", "10.0.0.1");
-        assertThat(c.targets()).extracting(Target::port).containsExactly(5000, 5001, 5200, 6001);
-        assertThat(c.targets()).extracting(Target::host).containsOnly("10.0.0.1");
+        assertThat(c.targets()).extracting(LoadTarget::port).containsExactly(5000, 5001, 5200, 6001);
+        assertThat(c.targets()).extracting(LoadTarget::host).containsOnly("10.0.0.1");
     }
 
     @Test
-    void aConfigWithoutAppsIsRefused() throws Exception {
-        assertThatThrownBy(() -> ProxyConfigPorts.parse(new ObjectMapper().readTree("{\"apps\":[]}"), "x.json"))
-                .hasMessageContaining("\"Apps\"");
-        assertThatThrownBy(() -> ProxyConfigPorts.parse(new ObjectMapper().readTree("{\"Apps\":[{\"Ports\":[0]}]}"), "x.json"))
+    void aConfigTheProxyWouldRefuseIsRefusedWithTheProxysMessage() {
+        assertThatThrownBy(() -> ProxyConfigPorts.parse("{\"apps\":[]}", "x.json"))
+                .hasMessage("--config x.json: key 'apps': unknown key (did you mean 'Apps'?)");
+        assertThatThrownBy(() -> ProxyConfigPorts.parse("{\"Apps\":[{\"Name\":\"a\",\"Ports\":[0],\"Targets\":[\"h:1\"]}]}", "x.json"))
                 .hasMessageContaining("1..65535");
     }
 
@@ -118,7 +117,7 @@ class LoadOptionsTest {
         Path file = dir.resolve("bad.json");
         Files.writeString(file, "nul");
         assertThatThrownBy(() -> ProxyConfigPorts.read(file))
-                .hasMessageContaining("cannot be read as JSON: Unrecognized token 'nul'").hasMessageContaining("at line 1, column")
+                .hasMessageContaining("not valid JSON: Unrecognized token 'nul'").hasMessageContaining("at line 1, column")
                 .hasMessageNotContaining("REDACTED").hasMessageNotContaining("\n");
     }
 }

@@ -55,7 +55,7 @@ class LoadThroughProxyIT {
         Path json = dir.resolve("report.json");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = LoadMain.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        int code = LoadCommand.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 "-c", "8", "-d", "3s", "--size", "64",
                 // a loaded CI machine may stall a reply for seconds: that is not what this test is about
                 "--timeout", "30s", "--drain", "30s", "--json", json.toString(), "127.0.0.1:" + proxyPort);

@@ -109,8 +109,8 @@ class ReportWriterTest {
     @Test
     void severalTargetsGetAPerTargetTableAndTheSummaryStaysNarrow() {
         LoadStats stats = new LoadStats();
-        Target a = new Target("127.0.0.1", 7000);
-        Target b = new Target("127.0.0.1", 8000);
+        LoadTarget a = new LoadTarget("127.0.0.1", 7000);
+        LoadTarget b = new LoadTarget("127.0.0.1", 8000);
         stats.forTarget(a).ok(1_000_000);
         stats.forTarget(b).ok(2_000_000);
         stats.forTarget(b).error(ErrorKind.values()[0]);

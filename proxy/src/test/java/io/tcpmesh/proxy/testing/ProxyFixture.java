@@ -4,6 +4,7 @@ import io.tcpmesh.coordination.bootstrap.RunningService;
 import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
 import io.tcpmesh.coordination.bootstrap.ServiceOptions;
 import io.tcpmesh.coordination.testing.TestZooKeeper;
+import io.tcpmesh.proxy.ConfigReloader;
 import io.tcpmesh.proxy.ProxyModule;
 import io.tcpmesh.proxy.ProxyServer;
 import io.tcpmesh.proxy.ProxySettings;
@@ -51,6 +52,10 @@ public final class ProxyFixture {
 
     public static ProxyServer server(RunningService running) {
         return running.instance(ProxyServer.class);
+    }
+
+    public static ConfigReloader reloader(RunningService running) {
+        return running.instance(ConfigReloader.class);
     }
 
     public static Socket connect(int port) throws IOException {

@@ -22,11 +22,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * ECHO echoes; MD5 reads until the client half-closes and answers the digest in hex and a newline;
  * FLOOD writes {@code floodBytes} as fast as the socket takes them, then closes; SINK counts what it reads
  * until the client half-closes and answers the count in decimal and a newline.
+ * The failing ones: FROZEN never accepts (the kernel completes connects from the backlog and nobody reads, as
+ * with a SIGSTOPped process); DROP reads until the client half-closes and closes without answering; RESET reads
+ * once and resets; PARTIAL reads until the half-close, answers one byte and closes.
  */
 public final class TestBackend implements AutoCloseable {
-    public enum Mode { ECHO, MD5, FLOOD, SINK }
+    public enum Mode { ECHO, MD5, FLOOD, SINK, FROZEN, DROP, RESET, PARTIAL }
 
-    private final Mode mode;
+    private volatile Mode mode;
     private final ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
@@ -43,7 +46,15 @@ public final class TestBackend implements AutoCloseable {
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-        DaemonThreads.start("backend-" + mode + "-" + port(), this::acceptLoop);
+        if (mode != Mode.FROZEN) {
+            DaemonThreads.start("backend-" + mode + "-" + port(), this::acceptLoop);
+        }
+    }
+
+    /** What connections accepted from now on get (not FROZEN: the accept loop runs or not from the start). */
+    public TestBackend mode(Mode next) {
+        mode = next;
+        return this;
     }
 
     public TestBackend floodBytes(long n) {
@@ -62,6 +73,11 @@ public final class TestBackend implements AutoCloseable {
     /** Connections accepted so far. */
     public int accepted() {
         return accepted.get();
+    }
+
+    /** Connections open now. */
+    public int openConnections() {
+        return open.size();
     }
 
     /** Bytes written by FLOOD so far. */
@@ -87,7 +103,8 @@ public final class TestBackend implements AutoCloseable {
             s.setTcpNoDelay(true);
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
-            switch (mode) {
+            Mode m = mode;
+            switch (m) {
                 case ECHO -> {
                     byte[] buf = new byte[16384];
                     for (int n; (n = in.read(buf)) > 0; ) {
@@ -110,6 +127,18 @@ public final class TestBackend implements AutoCloseable {
                     }
                     out.write((n + "\n").getBytes(StandardCharsets.US_ASCII));
                 }
+                case DROP, PARTIAL -> {
+                    in.transferTo(OutputStream.nullOutputStream());
+                    if (m == Mode.PARTIAL) {
+                        out.write('x');
+                    }
+                }
+                case RESET -> {
+                    in.read(new byte[16384]);
+                    s.setSoLinger(true, 0);
+                    return;
+                }
+                case FROZEN -> throw new IllegalStateException("a frozen backend accepts nothing");
                 case FLOOD -> {
                     byte[] buf = new byte[65536];
                     long left = floodBytes;

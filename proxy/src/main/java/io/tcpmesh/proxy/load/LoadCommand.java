@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
                 "  load --mode echo -c 50 -d 10s 127.0.0.1:8000",
                 "  load --config proxy.json -c 10 --rate 5000 --shape sine --rate-max 20000 --period 10s --html r.html",
                 "  load --mode md5 --size 1G --requests 1 127.0.0.1:7000"})
-public final class LoadMain implements Callable<Integer> {
+public final class LoadCommand implements Callable<Integer> {
     public static final int WRONG_REPLY = 4;
     public static final int NOTHING_ANSWERED = 5;
     public static final int TOO_MANY_ERRORS = 6;
@@ -48,7 +48,7 @@ public final class LoadMain implements Callable<Integer> {
     List<String> targets = new ArrayList<>();
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "A proxy config file ({\"Apps\":[{\"Ports\":[...]}]}): load every port of every app on --host.")
+            description = "A proxy configuration file, validated as the proxy does: load every port of every app on --host.")
     Path config;
 
     @Option(names = "--host", paramLabel = "HOST", description = "The host of the --config ports (default: ${DEFAULT-VALUE}).")
@@ -132,11 +132,11 @@ public final class LoadMain implements Callable<Integer> {
     private final List<String> args = new ArrayList<>();
     private volatile LoadRun current;
 
-    public LoadMain() {
+    public LoadCommand() {
         this(System.out, System.err);
     }
 
-    LoadMain(PrintStream out, PrintStream err) {
+    LoadCommand(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
     }
@@ -152,7 +152,7 @@ public final class LoadMain implements Callable<Integer> {
 
     /** Runs the tester with its output on the given streams; returns the exit code (for tests in other packages). */
     public static int run(PrintStream out, PrintStream err, String... args) {
-        LoadMain main = new LoadMain(out, err);
+        LoadCommand main = new LoadCommand(out, err);
         main.args.addAll(List.of(args));
         CommandLine cl = new CommandLine(main);
         PrintWriter errWriter = new PrintWriter(err, true);
@@ -185,7 +185,7 @@ public final class LoadMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (LoopbackEchoServer self = selfTest ? LoopbackEchoServer.start() : null) {
-            LoadConfig cfg = config(self == null ? null : new Target("127.0.0.1", self.port()));
+            LoadConfig cfg = config(self == null ? null : new LoadTarget("127.0.0.1", self.port()));
             return execute(cfg);
         }
     }
@@ -263,17 +263,17 @@ public final class LoadMain implements Callable<Integer> {
     }
 
     /** Builds and validates the run's configuration; an IllegalArgumentException means bad options (exit 2). */
-    LoadConfig config(Target selfTarget) {
-        List<Target> all = new ArrayList<>();
+    LoadConfig config(LoadTarget selfTarget) {
+        List<LoadTarget> all = new ArrayList<>();
         for (String t : positionalTargets) {
-            all.add(Target.parse(t));
+            all.add(LoadTarget.parse(t));
         }
         for (String t : targets) {
-            all.add(Target.parse(t));
+            all.add(LoadTarget.parse(t));
         }
         if (config != null) {
             for (int port : ProxyConfigPorts.read(config)) {
-                all.add(new Target(host, port));
+                all.add(new LoadTarget(host, port));
             }
         }
         if (selfTarget != null) {

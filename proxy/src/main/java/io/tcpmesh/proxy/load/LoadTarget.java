@@ -3,8 +3,8 @@ package io.tcpmesh.proxy.load;
 import java.net.InetSocketAddress;
 
 /** A host and port to load. */
-public record Target(String host, int port) {
-    public Target {
+public record LoadTarget(String host, int port) {
+    public LoadTarget {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("a target needs a host");
         }
@@ -14,7 +14,7 @@ public record Target(String host, int port) {
     }
 
     /** {@code host:port}, {@code [v6]:port} or {@code :port} (loopback). */
-    public static Target parse(String text) {
+    public static LoadTarget parse(String text) {
         int colon = text.lastIndexOf(':');
         if (colon < 0) {
             throw new IllegalArgumentException("target '" + text + "' must be host:port");
@@ -24,7 +24,7 @@ public record Target(String host, int port) {
             host = host.substring(1, host.length() - 1);
         }
         try {
-            return new Target(host.isEmpty() ? "127.0.0.1" : host, Integer.parseInt(text.substring(colon + 1)));
+            return new LoadTarget(host.isEmpty() ? "127.0.0.1" : host, Integer.parseInt(text.substring(colon + 1)));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("target '" + text + "' must be host:port with a numeric port");
         }

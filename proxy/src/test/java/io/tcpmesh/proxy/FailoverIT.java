@@ -67,7 +67,8 @@ class FailoverIT {
             assertThat(failuresAfterKill).as("connections started after the kill that failed").isEmpty();
             Target dead = proxy.app("echo").targets().get(0);
             assertThat(dead.isUp()).isFalse();
-            assertThat(dead.stats().connectFailures()).isPositive();
+            // taken out by a refused connect, or by a connection reset in flight: either way it says why
+            assertThat(dead.stats().reason()).as("%s", dead.stats()).isNotBlank();
             assertThat(proxy.app("echo").stats().failed()).isZero();
         }
     }

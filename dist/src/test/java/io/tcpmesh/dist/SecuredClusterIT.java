@@ -19,6 +19,7 @@ import io.tcpmesh.numbers.client.ClientOptions;
 import io.tcpmesh.numbers.client.ClientResult;
 import io.tcpmesh.numbers.client.NumbersClient;
 import io.tcpmesh.numbers.codec.Variant;
+import io.tcpmesh.numbers.store.ZooKeeperSessionStore;
 import io.tcpmesh.proxy.ProxyModule;
 import io.tcpmesh.proxy.ConfigReloader;
 import io.tcpmesh.proxy.ProxyServer;
@@ -154,7 +155,7 @@ class SecuredClusterIT {
 
         String id = "left-open-" + UUID.randomUUID();
         readAndLeave(a.port(), id);
-        String session = path("/numbers/sessions/" + id);
+        String session = path(ZooKeeperSessionStore.path(id));
         CuratorFramework anyone = stranger();
         Timing.await("the session stored", Duration.ofSeconds(10), () -> exists(anyone, session));
         assertThat(new String(anyone.getData().forPath(session), StandardCharsets.UTF_8)).isNotEmpty();

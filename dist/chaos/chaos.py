@@ -933,6 +933,24 @@ class Suite:
         row.verdict(ok, "" if ok else "see failed/lost")
 
 
+class Successor(threading.Thread):
+    """Waits until a process other than the deposed leader listens on the port and echoes a new connection."""
+
+    def __init__(self, port, deposed):
+        super().__init__(daemon=True)
+        self.port, self.deposed = port, deposed
+        self.serving_at = None
+
+    def run(self):
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            pids = listeners(self.port)
+            if pids and self.deposed not in pids and echo_once(self.port, timeout=0.3):
+                self.serving_at = time.monotonic()
+                return
+            time.sleep(0.02)
+
+
 def recv_line(s, timeout):
     s.settimeout(timeout)
     got = b""

@@ -4,8 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ChaosHarnessIT {
     private static final Path DIST = Path.of("").toAbsolutePath();
-    private static final int[] DEFAULT_PORTS = {2181, 7000, 7001, 7002, 7003, 7100, 7101, 7102, 7201, 8000, 8888, 9000,
-        9601, 9602, 9603};
 
     @TempDir
     Path tmp;
@@ -34,7 +30,7 @@ class ChaosHarnessIT {
     void oneQuickScenarioRunsAgainstItsOwnClusterAndLeavesNothingBehind() throws Exception {
         Path report = tmp.resolve("RELIABILITY.md");
         Path runDir = tmp.resolve("run");
-        Shell.Result r = sh.run("chaos/run.sh --quick --only 8 --port-offset " + freeOffset()
+        Shell.Result r = sh.run("chaos/run.sh --quick --only 8 --port-offset " + ClusterPorts.freeOffset("the chaos cluster", 12500, 13500, 17500, 18500)
                 + " --run-dir " + runDir + " --out " + report, Duration.ofMinutes(5));
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -78,26 +74,5 @@ class ChaosHarnessIT {
         } catch (IOException | NumberFormatException e) {
             return -1;
         }
-    }
-
-    /** A port offset at which every default port of the cluster is free (not one the end-to-end test tries first). */
-    private static int freeOffset() {
-        for (int candidate : new int[] {12500, 13500, 17500, 18500}) {
-            if (allFree(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("no free port offset for the chaos cluster");
-    }
-
-    private static boolean allFree(int offset) {
-        for (int p : DEFAULT_PORTS) {
-            try (ServerSocket s = new ServerSocket()) {
-                s.bind(new InetSocketAddress("127.0.0.1", p + offset));
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,8 +43,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterEndToEndIT {
     private static final Path DIST = Path.of("").toAbsolutePath();
-    private static final int[] DEFAULT_PORTS = {2181, 7000, 7001, 7002, 7003, 8000, 8888, 9601, 9602, 9603, 7100, 7101, 7102, 7201, 9000,
-            9001, 9002, 9003, 9701, 9702, 9703, 9101, 9102, 9201};
 
     private static Path runDir;
     private static int offset;
@@ -55,7 +52,7 @@ class ClusterEndToEndIT {
     static void startCluster() throws Exception {
         assertThat(Files.exists(DIST.resolve("target/lib"))).as("dist/target/lib built by the package phase").isTrue();
         runDir = Files.createTempDirectory("tcpmesh-e2e-run");
-        offset = freeOffset();
+        offset = ClusterPorts.freeOffset("a second cluster", 14000, 15000, 16000, 22000, 3000, 4000);
         sh = new Shell(DIST, Map.of("TCPMESH_RUN_DIR", runDir.toString(), "TCPMESH_PORT_OFFSET", Integer.toString(offset)));
         Shell.Result started = sh.run("./start-cluster.sh --no-build", Duration.ofMinutes(3));
         assertThat(started.exitCode()).as("start-cluster.sh: %s", started).isZero();
@@ -256,7 +253,7 @@ class ClusterEndToEndIT {
         assertThat(r.exitCode()).as("%s", r).isZero();
         Shell.Result left = sh.run("pgrep -f -- \"$TCPMESH_RUN_DIR\" || true", Duration.ofSeconds(10));
         assertThat(left.output().trim()).as("processes left").isEmpty();
-        for (int p : DEFAULT_PORTS) {
+        for (int p : ClusterPorts.DEFAULT) {
             assertThat(open(port(p))).as("port %d closed", port(p)).isFalse();
         }
     }
@@ -337,24 +334,5 @@ class ClusterEndToEndIT {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** A port offset at which every port of the cluster is free, well below the ephemeral range. */
-    private static int freeOffset() {
-        for (int candidate : new int[] {14000, 15000, 16000, 22000, 3000, 4000}) {
-            boolean free = true;
-            for (int p : DEFAULT_PORTS) {
-                try (ServerSocket s = new ServerSocket()) {
-                    s.bind(new InetSocketAddress("127.0.0.1", p + candidate));
-                } catch (IOException e) {
-                    free = false;
-                    break;
-                }
-            }
-            if (free) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("no free port offset for a second cluster");
     }
 }

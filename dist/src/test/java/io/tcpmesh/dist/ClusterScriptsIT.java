@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +82,7 @@ class ClusterScriptsIT {
      */
     @Test
     void aProcessThatDiesDuringStartUpEndsTheWaitWithItsLog() throws Exception {
-        int offset = freeOffset();
+        int offset = ClusterPorts.freeOffset("the scripts cluster", 17000, 18000, 19000, 21000, 12000);
         Shell sh = shell(offset);
         try (Socket holder = new Socket()) {
             holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9000 + offset));
@@ -104,26 +103,5 @@ class ClusterScriptsIT {
         } catch (IOException e) {
             return "";
         }
-    }
-
-    /** Ports of the offset cluster all free (the end-to-end test's cluster may run at the same time). */
-    private static int freeOffset() {
-        int[] ports = {2181, 7000, 7001, 7002, 7003, 8000, 8888, 9601, 9602, 9603, 7100, 7101, 7102, 7201, 9000,
-                9001, 9002, 9003, 9701, 9702, 9703, 9101, 9102, 9201};
-        for (int candidate : new int[] {17000, 18000, 19000, 21000, 12000}) {
-            boolean free = true;
-            for (int p : ports) {
-                try (ServerSocket s = new ServerSocket()) {
-                    s.bind(new InetSocketAddress("127.0.0.1", p + candidate));
-                } catch (IOException e) {
-                    free = false;
-                    break;
-                }
-            }
-            if (free) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("no free port offset");
     }
 }

@@ -4,9 +4,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +14,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code start-cluster.sh --tls}: throwaway certificates, TLS on every node and the collector, used with socat. */
 class ClusterTlsEndToEndIT {
     private static final Path DIST = Path.of("").toAbsolutePath();
-    private static final int[] DEFAULT_PORTS = {2181, 7000, 7001, 7002, 7003, 8000, 8888, 9601, 9602, 9603, 7100, 7101, 7102, 7201, 9000};
 
     private static Path runDir;
     private static int offset;
@@ -28,7 +24,7 @@ class ClusterTlsEndToEndIT {
     static void startCluster() throws Exception {
         assertThat(Files.exists(DIST.resolve("target/lib"))).as("dist/target/lib built by the package phase").isTrue();
         runDir = Files.createTempDirectory("tcpmesh-tls-e2e-run");
-        offset = freeOffset();
+        offset = ClusterPorts.freeOffset("the TLS cluster", 20000, 11000, 10500, 8500);
         sh = new Shell(DIST, Map.of("TCPMESH_RUN_DIR", runDir.toString(), "TCPMESH_PORT_OFFSET", Integer.toString(offset)));
         Shell.Result started = sh.run("./start-cluster.sh --no-build --tls", Duration.ofMinutes(3));
         assertThat(started.exitCode()).as("start-cluster.sh --tls: %s", started).isZero();
@@ -75,24 +71,5 @@ class ClusterTlsEndToEndIT {
     void plaintextMd5RequestGetsNoDigest() throws Exception {
         Shell.Result r = sh.run("echo -n 'Hello, MD5 server!' | timeout 20 nc -N 127.0.0.1 " + port(7000) + "; true", Duration.ofSeconds(30));
         assertThat(r.output()).doesNotContain("ba6f4fdbbfad6e8613f4f9459db93c7e");
-    }
-
-    private static int freeOffset() {
-        // offsets no other test of dist tries: a port another cluster just left may still be in TIME_WAIT
-        for (int candidate : new int[] {20000, 11000, 10500, 8500}) {
-            boolean free = true;
-            for (int p : DEFAULT_PORTS) {
-                try (ServerSocket s = new ServerSocket()) {
-                    s.bind(new InetSocketAddress("127.0.0.1", p + candidate));
-                } catch (IOException e) {
-                    free = false;
-                    break;
-                }
-            }
-            if (free) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("no free port offset for the TLS cluster");
     }
 }

@@ -88,7 +88,8 @@ public final class AdminEndpoint implements AutoCloseable {
         send(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void send(HttpExchange ex, int status, String type, byte[] body) {
+    /** Answers one admin request (no body for HEAD), uncached; a client that went away is only logged at debug. */
+    public static void send(HttpExchange ex, int status, String type, byte[] body) {
         try (ex) {
             ex.getResponseHeaders().set("Content-Type", type);
             ex.getResponseHeaders().set("Cache-Control", "no-store");

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tcpmesh.coordination.DaemonThreads;
+import io.tcpmesh.coordination.admin.AdminEndpoint;
 import io.tcpmesh.proxy.routing.Discovery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -119,17 +119,8 @@ public final class AdminServer implements AutoCloseable {
         return byApp;
     }
 
-    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-        try (ex) {
-            ex.getResponseHeaders().set("Content-Type", type);
-            ex.getResponseHeaders().set("Cache-Control", "no-store");
-            ex.sendResponseHeaders(status, body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        } catch (IOException | RuntimeException e) {
-            log.debug("admin response failed: {}", e.toString());
-        }
+    private static void send(HttpExchange ex, int status, String type, byte[] body) {
+        AdminEndpoint.send(ex, status, type, body);
     }
 
     @Override

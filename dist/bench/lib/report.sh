@@ -123,9 +123,15 @@ write_report() {
     echo
     echo "## 8. Cluster start-up: \`start-cluster.sh\` until every service is registered (seconds, median of $REPEAT)"
     echo
-    echo "| what | seconds |"
-    echo "|---|---:|"
-    echo "| ZooKeeper + 3 md5 + 3 echo + 2 numbers + collector + proxy | $(value 8 tcpmesh seconds) |"
+    echo "ZooKeeper + 3 md5 + 3 echo + 2 numbers + collector + proxy, each JVM with and without the class-data"
+    echo "sharing archive (\`TCPMESH_CDS=off\`), in turn; CPU seconds used by the eleven processes when all had registered;"
+    echo "the 1-minute load average at that moment (the machine is shared: compare the two rows, not runs)."
+    echo
+    echo "| what | seconds | CPU seconds | load average |"
+    echo "|---|---:|---:|---:|"
+    echo "| with the archive | $(value 8 tcpmesh seconds) | $(value 8 tcpmesh cpu-s) | $(value 8 tcpmesh load) |"
+    echo "| without (\`TCPMESH_CDS=off\`) | $(value 8 tcpmesh-no-cds seconds) | $(value 8 tcpmesh-no-cds cpu-s) | $(value 8 tcpmesh-no-cds load) |"
+    echo "| making the archive (\`bin/tcpmesh-cds\`, once per build of the jars) | $(value 8 archive seconds) | | |"
     echo
     echo "## Goals of issue 18 (tcpmesh / HAProxy, one core each)"
     echo

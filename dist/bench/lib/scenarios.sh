@@ -214,20 +214,49 @@ scenario_7() {
 port_open_quiet() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # 8. Start-up: dist/start-cluster.sh (ZooKeeper and all ten processes) until every service is registered in
-# ZooKeeper, on its own port offset and run folder; stopped after each round. Seconds.
+# ZooKeeper, on its own port offset and run folder; stopped after each round. Seconds, and the CPU seconds
+# the eleven processes had used by then. Every round starts once with the class-data sharing archive
+# ("tcpmesh", made first by bin/tcpmesh-cds, its time recorded apart) and once without (TCPMESH_CDS=off,
+# "tcpmesh-no-cds"), in turn, so the two share the machine's load; the 1-minute load average is recorded
+# with each start.
 scenario_8() {
-  local r t0 t1 dir
+  local r t0 t1
+  log "scenario 8: bin/tcpmesh-cds --force (the archive start-cluster.sh makes once per build)"
+  printf 'scenario 8: dist/bin/tcpmesh-cds --force\n' >>"$COMMANDS"
+  t0=$(date +%s%N)
+  if "$BIN/tcpmesh-cds" --force >"$BENCH_TMP/startup-cds.log" 2>&1; then
+    t1=$(date +%s%N)
+    record 8 archive seconds "$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", ns / 1e9 }')"
+  else
+    log "scenario 8: tcpmesh-cds failed: $(tail -3 "$BENCH_TMP/startup-cds.log")"
+  fi
   for r in $(seq 1 "$REPEAT"); do
-    dir="$BENCH_TMP/startup-$r"
-    log "scenario 8: start-cluster.sh round $r"
-    printf 'scenario 8: dist/start-cluster.sh --no-build --port-offset %s --run-dir %s\n' "$STARTUP_OFFSET" "$dir" >>"$COMMANDS"
-    t0=$(date +%s%N)
-    if "$DIST/start-cluster.sh" --no-build --port-offset "$STARTUP_OFFSET" --run-dir "$dir" >"$BENCH_TMP/startup-$r.log" 2>&1; then
-      t1=$(date +%s%N)
-      record 8 tcpmesh seconds "$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", ns / 1e9 }')"
-    else
-      log "scenario 8: start-cluster.sh failed: $(tail -3 "$BENCH_TMP/startup-$r.log")"
-    fi
-    "$DIST/stop-cluster.sh" --run-dir "$dir" >/dev/null 2>&1 || true
+    startup_round tcpmesh "$r" on
+    startup_round tcpmesh-no-cds "$r" off
   done
+}
+
+# startup_round PEER ROUND on|off: one start-cluster.sh, timed, with TCPMESH_CDS set as given
+startup_round() {
+  local peer="$1" r="$2" cds="$3" dir t0 t1 cpu f pid stat
+  dir="$BENCH_TMP/startup-$peer-$r"
+  log "scenario 8: start-cluster.sh round $r, $peer"
+  printf 'scenario 8, %s: TCPMESH_CDS=%s dist/start-cluster.sh --no-build --port-offset %s --run-dir %s\n' \
+    "$peer" "$cds" "$STARTUP_OFFSET" "$dir" >>"$COMMANDS"
+  t0=$(date +%s%N)
+  if TCPMESH_CDS="$cds" "$DIST/start-cluster.sh" --no-build --port-offset "$STARTUP_OFFSET" --run-dir "$dir" >"$BENCH_TMP/startup-$peer-$r.log" 2>&1; then
+    t1=$(date +%s%N)
+    record 8 "$peer" seconds "$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", ns / 1e9 }')"
+    record 8 "$peer" load "$(cut -d' ' -f1 /proc/loadavg)"
+    cpu=0
+    for f in "$dir"/pids/*.pid; do
+      pid="$(cat "$f")"
+      stat="$(cut -d' ' -f14,15 "/proc/$pid/stat" 2>/dev/null || echo "0 0")"
+      cpu=$((cpu + ${stat% *} + ${stat#* }))
+    done
+    record 8 "$peer" cpu-s "$(awk -v t="$cpu" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }')"
+  else
+    log "scenario 8: start-cluster.sh failed: $(tail -3 "$BENCH_TMP/startup-$peer-$r.log")"
+  fi
+  "$DIST/stop-cluster.sh" --run-dir "$dir" >/dev/null 2>&1 || true
 }

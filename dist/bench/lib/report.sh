@@ -87,6 +87,10 @@ write_report() {
     echo "compared with md5sum. \"direct\", \"tcpmesh\" and \"haproxy\" keep md5-service on the backend cores shared with the load"
     echo "tester, so the proxied rows and \"direct\" have the same budget."
     echo
+    echo "md5sum is timed again in every round just before md5-service alone: median of the per-round ratios"
+    echo "md5-service alone / md5sum **$(value 1 direct-alone ratio)**; md5-service's CPU seconds per GiB (user + sys, median)"
+    echo "$(value 1 direct-alone cpu-s/GiB); load average (1 min, median) $(value 1 md5sum load) at md5sum, $(value 1 direct-alone load) after md5-service alone."
+    echo
     echo "## 2. MD5 of 64-byte requests, a new connection each ($S2_CONNECTIONS in flight, closed loop)"
     echo
     table 2 "direct tcpmesh haproxy socat" "req/s p99"

@@ -90,6 +90,12 @@ if [ "${TCPMESH_CDS:-on}" != off ] && ! "$dist_home/bin/tcpmesh-cds" --check; th
   "$dist_home/bin/tcpmesh-cds" --quiet || echo "start-cluster.sh: starting without class-data sharing (slower)" >&2
 fi
 
+# open files: the proxy below may hold MaxConnections (20000) proxied connections, two descriptors each
+nofile="$(ulimit -Hn)"
+if [ "$nofile" != unlimited ] && [ "$nofile" -lt 41000 ]; then
+  echo "start-cluster.sh: note: at most $nofile open files per process (ulimit -Hn): the proxy can hold about $(( (nofile - 1000) / 2 )) of its 20000 connections, a node about $((nofile - 1000)); an administrator raises the hard limit (README.md, Open files)" >&2
+fi
+
 start() { # NAME ARGS...
   local name="$1"; shift
   # the secret on every tcpmesh command line too (the path, not the secret), so a process restarted

@@ -1,5 +1,6 @@
 package io.tcpmesh.proxy;
 
+import io.tcpmesh.coordination.server.ReadThrottle;
 import io.tcpmesh.proxy.config.AppConfig;
 import io.tcpmesh.proxy.routing.DownReason;
 import io.tcpmesh.proxy.routing.ProxiedApp;
@@ -35,8 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * closed input) and, once the last write to the other side has reached the socket, that socket's output is
  * shut down, so the FIN follows every byte before it. The pair closes when both directions are done.
  *
- * <p>Backpressure: a side stops being read while the other side has more than {@link #HIGH_WATER} bytes
- * queued, and is read again when that falls to {@link #LOW_WATER}.
+ * <p>Backpressure: each side has a {@link ReadThrottle}: a side stops being read while the other side has more
+ * than {@link #HIGH_WATER} bytes queued, and is read again when that falls to {@link #LOW_WATER}. The bandwidth
+ * cap holds the same throttle ({@link BandwidthHold}); a side whose input closed is stopped for good.
  *
  * <p>First byte: with the app's {@code ResponseTimeout}, a target that has sent nothing back that long after
  * the last progress of the request (a client byte read, or a write to the target completed) has failed. With
@@ -48,6 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ProxyConnection {
     static final AttributeKey PAIR = new AttributeKey(ProxyConnection.class, "pair");
     static final AttributeKey FUTURE = new AttributeKey(ProxyConnection.class, "future");
+    private static final AttributeKey READS = new AttributeKey(ProxyConnection.class, "reads");
     static final int HIGH_WATER = 256 * 1024;
     static final int LOW_WATER = HIGH_WATER / 2;
     static final int PENDING_LIMIT = 64 * 1024;
@@ -77,12 +80,9 @@ final class ProxyConnection {
     private volatile boolean clientEof;
     private volatile WriteFuture lastToBackend;
     private volatile WriteFuture lastToClient;
-    private final AtomicBoolean clientPaused = new AtomicBoolean();
-    private final AtomicBoolean backendPaused = new AtomicBoolean();
-    private final TokenBucket upRate;
-    private final TokenBucket downRate;
-    private final AtomicBoolean clientHeld = new AtomicBoolean();
-    private final AtomicBoolean backendHeld = new AtomicBoolean();
+    private final ReadThrottle clientReads;
+    private final BandwidthHold upRate;
+    private final BandwidthHold downRate;
     private final AtomicInteger outputsShut = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -94,9 +94,10 @@ final class ProxyConnection {
         this.config = app.config();
         this.plan = app.plan();
         this.responseTimeoutNanos = config.responseTimeout().toNanos();
+        this.clientReads = throttle(client);
         long rate = config.maxBandwidthPerConnection();
-        this.upRate = rate > 0 ? new TokenBucket(rate, System.nanoTime()) : null;
-        this.downRate = rate > 0 ? new TokenBucket(rate, System.nanoTime()) : null;
+        this.upRate = rate > 0 ? new BandwidthHold(rate, server.timer()) : null;
+        this.downRate = rate > 0 ? new BandwidthHold(rate, server.timer()) : null;
         if (config.retryOnNoResponse()) {
             replay = new ReplayBuffer(PENDING_LIMIT);
             keeping = true;
@@ -105,6 +106,16 @@ final class ProxyConnection {
 
     static ProxyConnection of(IoSession session) {
         return (ProxyConnection) session.getAttribute(PAIR);
+    }
+
+    private static ReadThrottle throttle(IoSession session) {
+        ReadThrottle reads = new ReadThrottle(session, HIGH_WATER, LOW_WATER);
+        session.setAttribute(READS, reads);
+        return reads;
+    }
+
+    private static ReadThrottle reads(IoSession session) {
+        return (ReadThrottle) session.getAttribute(READS);
     }
 
     // ---- connect phase
@@ -171,6 +182,7 @@ final class ProxyConnection {
             return;
         }
         connecting = null;
+        throttle(session); // before any of its reads
         Target t = connectingTarget;
         t.connected();
         target = t;
@@ -183,15 +195,15 @@ final class ProxyConnection {
             armResponseCheck();
         }
         if (upRate != null && sent > 0) {
-            spend(upRate, sent, client, clientHeld, clientPaused);
+            upRate.spend(sent, clientReads);
         }
         pending = null;
         pendingBytes = 0;
         backend = session; // after the pending bytes: the client thread writes directly from now on
         if (clientEof) {
             shutdownOutputAfter(session, lastToBackend);
-        } else if (clientPaused.get()) {
-            resume(client, clientPaused);
+        } else {
+            clientReads.resume(); // paused while connecting when more than PENDING_LIMIT came
         }
     }
 
@@ -216,11 +228,7 @@ final class ProxyConnection {
                     pending.add(buf);
                     pendingBytes += buf.remaining();
                     if (pendingBytes > PENDING_LIMIT) {
-                        synchronized (clientPaused) {
-                            if (clientPaused.compareAndSet(false, true)) {
-                                client.suspendRead();
-                            }
-                        }
+                        clientReads.pause();
                     }
                     return;
                 }
@@ -228,37 +236,7 @@ final class ProxyConnection {
         } else {
             writeToBackend(b, buf);
         }
-        if (b.getScheduledWriteBytes() > HIGH_WATER) {
-            pause(client, clientPaused, b);
-        }
-    }
-
-    /** MaxBandwidthPerConnection: reads of a side that spent its tokens wait until they are paid back. */
-    private void spend(TokenBucket rate, int bytes, IoSession reader, AtomicBoolean held, AtomicBoolean paused) {
-        long wait = rate.take(bytes, System.nanoTime());
-        if (wait <= 0) {
-            return;
-        }
-        synchronized (paused) {
-            if (!held.compareAndSet(false, true)) {
-                return; // held already (a read came before the suspend took effect): the release re-checks the debt
-            }
-            reader.suspendRead();
-        }
-        server.timer().schedule(() -> release(rate, reader, held, paused), wait, TimeUnit.NANOSECONDS);
-    }
-
-    private void release(TokenBucket rate, IoSession reader, AtomicBoolean held, AtomicBoolean paused) {
-        long wait = rate.take(0, System.nanoTime());
-        if (wait > 0) {
-            server.timer().schedule(() -> release(rate, reader, held, paused), wait, TimeUnit.NANOSECONDS);
-            return;
-        }
-        synchronized (paused) {
-            if (held.compareAndSet(true, false) && !paused.get()) {
-                reader.resumeRead();
-            }
-        }
+        clientReads.queued(b::getScheduledWriteBytes);
     }
 
     private void writeToBackend(IoSession b, IoBuffer buf) {
@@ -267,7 +245,7 @@ final class ProxyConnection {
         lastToBackend = b.write(buf);
         armResponseCheck();
         if (upRate != null) {
-            spend(upRate, n, client, clientHeld, clientPaused);
+            upRate.spend(n, clientReads);
         }
     }
 
@@ -283,18 +261,18 @@ final class ProxyConnection {
         int n = buf.remaining();
         target.bytesOut(n);
         lastToClient = client.write(buf);
+        ReadThrottle backendReads = reads(session);
         if (downRate != null) {
-            spend(downRate, n, backend, backendHeld, backendPaused);
+            downRate.spend(n, backendReads);
         }
-        if (client.getScheduledWriteBytes() > HIGH_WATER) {
-            pause(backend, backendPaused, client);
-        }
+        backendReads.queued(client::getScheduledWriteBytes);
     }
 
     /** The client took bytes: read the backend again if it was paused and the queue is short now. */
     void clientDrained() {
-        if (backendPaused.get() && client.getScheduledWriteBytes() <= LOW_WATER) {
-            resume(backend, backendPaused);
+        IoSession b = backend;
+        if (b != null) {
+            reads(b).drained(client.getScheduledWriteBytes());
         }
     }
 
@@ -311,31 +289,8 @@ final class ProxyConnection {
     void backendDrained() {
         lastProgress = System.nanoTime(); // the target is taking the request
         IoSession b = backend;
-        if (clientPaused.get() && b != null && b.getScheduledWriteBytes() <= LOW_WATER) {
-            resume(client, clientPaused);
-        }
-    }
-
-    private void pause(IoSession reader, AtomicBoolean paused, IoSession writer) {
-        // the flag and the session's read state change together: a resume from the other side's thread
-        // must not slip in between them
-        synchronized (paused) {
-            if (paused.compareAndSet(false, true)) {
-                reader.suspendRead();
-            }
-        }
-        // the writer may have drained between the check and the suspend
-        if (writer.getScheduledWriteBytes() <= LOW_WATER) {
-            resume(reader, paused);
-        }
-    }
-
-    private void resume(IoSession reader, AtomicBoolean paused) {
-        AtomicBoolean held = paused == clientPaused ? clientHeld : backendHeld;
-        synchronized (paused) {
-            if (paused.compareAndSet(true, false) && !held.get()) {
-                reader.resumeRead(); // applied by the reader's own I/O thread (ProxyProcessors)
-            }
+        if (b != null) {
+            clientReads.drained(b.getScheduledWriteBytes());
         }
     }
 
@@ -429,7 +384,7 @@ final class ProxyConnection {
     // ---- half-close
 
     void clientInputClosed() {
-        client.suspendRead();
+        clientReads.stop(); // a closed input is always readable: the selector would spin on it
         IoSession b;
         synchronized (this) {
             clientEof = true;
@@ -441,7 +396,7 @@ final class ProxyConnection {
     }
 
     void backendInputClosed(IoSession b) {
-        b.suspendRead();
+        reads(b).stop();
         if (retryFrom(b, target, "closed before answering")) {
             return;
         }

@@ -58,7 +58,7 @@ final class ProxyConnection {
     static final long DRAIN_BOUND_MILLIS = 1000;
     private static final Logger log = LoggerFactory.getLogger(ProxyConnection.class);
 
-    private final ProxyServer server;
+    private final Forwarding core;
     private final IoSession client;
     private final ProxiedApp app;
     private final InetAddress source;
@@ -86,8 +86,8 @@ final class ProxyConnection {
     private final AtomicInteger outputsShut = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    ProxyConnection(ProxyServer server, IoSession client, ProxiedApp app, InetAddress source) {
-        this.server = server;
+    ProxyConnection(Forwarding core, IoSession client, ProxiedApp app, InetAddress source) {
+        this.core = core;
         this.source = source;
         this.client = client;
         this.app = app;
@@ -96,8 +96,8 @@ final class ProxyConnection {
         this.responseTimeoutNanos = config.responseTimeout().toNanos();
         this.clientReads = throttle(client);
         long rate = config.maxBandwidthPerConnection();
-        this.upRate = rate > 0 ? new BandwidthHold(rate, server.timer()) : null;
-        this.downRate = rate > 0 ? new BandwidthHold(rate, server.timer()) : null;
+        this.upRate = rate > 0 ? new BandwidthHold(rate, core.timer()) : null;
+        this.downRate = rate > 0 ? new BandwidthHold(rate, core.timer()) : null;
         if (config.retryOnNoResponse()) {
             replay = new ReplayBuffer(PENDING_LIMIT);
             keeping = true;
@@ -131,19 +131,19 @@ final class ProxyConnection {
                 if (t.resolutionTried()) {
                     t.connectFailed();
                     t.markDown("unresolvable host", System.currentTimeMillis());
-                    log.debug("[{}] {} session {}: target {} does not resolve; trying the next", server.name(), app.name(), client.getId(), t);
+                    log.debug("[{}] {} session {}: target {} does not resolve; trying the next", core.name(), app.name(), client.getId(), t);
                 }
                 continue;
             }
             // the backend's sessionOpened waits for this lock, so it always finds `connecting` set
-            ConnectFuture f = server.connector().connect(address, (s, fut) -> {
+            ConnectFuture f = core.connector().connect(address, (s, fut) -> {
                 s.setAttribute(PAIR, this);
                 s.setAttribute(FUTURE, fut);
                 s.setAttribute(ProxyProcessors.SAME_AS, client);
             });
             connecting = f;
             connectingTarget = t;
-            ScheduledFuture<?> timeout = server.timer().schedule(() -> {
+            ScheduledFuture<?> timeout = core.timer().schedule(() -> {
                 f.cancel();
             }, config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
             f.addListener(done -> connectDone((ConnectFuture) done, t, timeout));
@@ -151,7 +151,7 @@ final class ProxyConnection {
         }
         if (!closed.get()) {
             app.failed();
-            log.warn("[{}] {} session {} from {}: no target took the connection (tried {})", server.name(), app.name(),
+            log.warn("[{}] {} session {} from {}: no target took the connection (tried {})", core.name(), app.name(),
                     client.getId(), client.getRemoteAddress(), plan);
             client.closeNow();
         }
@@ -171,7 +171,7 @@ final class ProxyConnection {
                 : DownReason.of(f.getException(), config.connectTimeout());
         t.connectFailed();
         t.markDown(why, System.currentTimeMillis());
-        log.info("[{}] {} session {}: target {} failed ({}); trying the next", server.name(), app.name(), client.getId(), t, why);
+        log.info("[{}] {} session {}: target {} failed ({}); trying the next", core.name(), app.name(), client.getId(), t, why);
         connectNext();
     }
 
@@ -303,7 +303,7 @@ final class ProxyConnection {
     }
 
     private void scheduleResponseCheck(long delayNanos) {
-        server.timer().schedule(this::checkResponse, delayNanos, TimeUnit.NANOSECONDS);
+        core.timer().schedule(this::checkResponse, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** On the timer: one check per connection, rescheduled until the target answers or the deadline passes. */
@@ -326,7 +326,7 @@ final class ProxyConnection {
         t.markDown(why, System.currentTimeMillis());
         if (!retryFrom(b, t, why)) {
             app.failed();
-            log.warn("[{}] {} session {} from {}: target {} failed ({}); closing the client", server.name(), app.name(),
+            log.warn("[{}] {} session {} from {}: target {} failed ({}); closing the client", core.name(), app.name(),
                     client.getId(), client.getRemoteAddress(), t, why);
             client.closeNow();
             b.closeNow();
@@ -374,7 +374,7 @@ final class ProxyConnection {
             pendingBytes = bytes;
             t.disconnected();
         }
-        log.info("[{}] {} session {}: target {} {}; replaying {} byte(s){} to the next target", server.name(), app.name(),
+        log.info("[{}] {} session {}: target {} {}; replaying {} byte(s){} to the next target", core.name(), app.name(),
                 client.getId(), t, why, bytes, clientEof ? " and the half-close" : "");
         b.closeNow();
         connectNext();
@@ -419,7 +419,7 @@ final class ProxyConnection {
             // MINA has no half-close: shut the socket's output under it, once its queue has been written
             ((SocketChannel) ((NioSession) session).getChannel()).shutdownOutput();
         } catch (IOException | RuntimeException e) {
-            log.debug("[{}] {} session {}: shutdownOutput failed: {}", server.name(), app.name(), session.getId(), e.toString());
+            log.debug("[{}] {} session {}: shutdownOutput failed: {}", core.name(), app.name(), session.getId(), e.toString());
             session.closeNow();
         }
         if (outputsShut.incrementAndGet() == 2) {
@@ -430,7 +430,7 @@ final class ProxyConnection {
     // ---- end
 
     void idle() {
-        log.info("[{}] {} session {} from {} closed: idle for {} s", server.name(), app.name(), client.getId(),
+        log.info("[{}] {} session {} from {} closed: idle for {} s", core.name(), app.name(), client.getId(),
                 client.getRemoteAddress(), config.idleTimeout().toSeconds());
         client.closeNow();
         IoSession b = backend;
@@ -447,9 +447,9 @@ final class ProxyConnection {
     private void closeAfterDrain(IoSession s) {
         s.closeOnFlush();
         if (s.getScheduledWriteBytes() > 0 || s.getScheduledWriteMessages() > 0) {
-            server.timer().schedule(() -> {
+            core.timer().schedule(() -> {
                 if (!s.getCloseFuture().isClosed()) {
-                    log.debug("[{}] {} session {}: closed, {} byte(s) not taken within {} ms", server.name(), app.name(),
+                    log.debug("[{}] {} session {}: closed, {} byte(s) not taken within {} ms", core.name(), app.name(),
                             s.getId(), s.getScheduledWriteBytes(), DRAIN_BOUND_MILLIS);
                     s.closeNow();
                 }
@@ -462,7 +462,7 @@ final class ProxyConnection {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        log.debug("[{}] {} session {} closed: {}", server.name(), app.name(), client.getId(), why);
+        log.debug("[{}] {} session {} closed: {}", core.name(), app.name(), client.getId(), why);
         ConnectFuture c;
         IoSession b;
         synchronized (this) {
@@ -479,6 +479,6 @@ final class ProxyConnection {
         }
         app.released();
         app.releaseSource(source);
-        server.connections().released();
+        core.connections().released();
     }
 }

@@ -1,0 +1,79 @@
+package io.tcpmesh.proxy;
+
+import io.tcpmesh.coordination.DaemonThreads;
+import org.apache.mina.core.service.IoHandler;
+import org.apache.mina.core.service.IoService;
+import org.apache.mina.core.session.IoSession;
+import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
+import org.apache.mina.transport.socket.nio.NioSocketConnector;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The forwarding core's MINA side: one acceptor for every app port and one connector for the targets, sharing
+ * one pool of I/O processors ({@link ProxyProcessors}), and the timer of connect timeouts, drain bounds and
+ * bandwidth releases.
+ */
+final class ProxySockets implements AutoCloseable {
+    private final ProxyProcessors processors;
+    private final NioSocketAcceptor acceptor;
+    private final NioSocketConnector connector;
+    private final ScheduledExecutorService timer;
+
+    ProxySockets() {
+        // one per core the JVM may use: a second thread on one core only adds context switches
+        this.processors = new ProxyProcessors(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        this.acceptor = new NioSocketAcceptor(processors);
+        acceptor.setReuseAddress(true);
+        acceptor.setBacklog(1024);
+        acceptor.setCloseOnDeactivation(false);
+        acceptor.getSessionConfig().setTcpNoDelay(true);
+        this.connector = new NioSocketConnector(processors);
+        connector.getSessionConfig().setTcpNoDelay(true);
+        connector.setConnectTimeoutMillis(60_000); // each attempt has its own, shorter, timer
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("proxy-timer"));
+    }
+
+    /** Sets the handlers of the client and the target sessions; before the first bind. */
+    void handle(IoHandler clients, IoHandler targets) {
+        acceptor.setHandler(clients);
+        connector.setHandler(targets);
+    }
+
+    NioSocketAcceptor acceptor() {
+        return acceptor;
+    }
+
+    NioSocketConnector connector() {
+        return connector;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    /** Bytes waiting in MINA's write queues, over every session. */
+    long queuedBytes() {
+        return queued(acceptor) + queued(connector);
+    }
+
+    private static long queued(IoService service) {
+        long sum = 0;
+        for (IoSession s : service.getManagedSessions().values()) {
+            sum += s.getScheduledWriteBytes();
+        }
+        return sum;
+    }
+
+    /** Closes every session at once, then the services, the processors and the timer. */
+    @Override
+    public void close() {
+        acceptor.getManagedSessions().values().forEach(IoSession::closeNow);
+        connector.getManagedSessions().values().forEach(IoSession::closeNow);
+        acceptor.dispose(true);
+        connector.dispose(true);
+        processors.dispose();
+        timer.shutdownNow();
+    }
+}

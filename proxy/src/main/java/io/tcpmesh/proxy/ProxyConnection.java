@@ -65,6 +65,9 @@ final class ProxyConnection {
     private final AppConfig config;
     private final List<Target> plan;
     private final long responseTimeoutNanos;
+    private final long stallMillis;
+    private final AtomicBoolean stallCheckArmed = new AtomicBoolean();
+    private volatile long stallArmedAt;
     private int attempt;
     private ReplayBuffer replay;
     private volatile boolean keeping;
@@ -94,6 +97,7 @@ final class ProxyConnection {
         this.config = app.config();
         this.plan = app.plan();
         this.responseTimeoutNanos = config.responseTimeout().toNanos();
+        this.stallMillis = config.stallTimeout().toMillis();
         this.clientReads = throttle(client);
         long rate = config.maxBandwidthPerConnection();
         this.upRate = rate > 0 ? new BandwidthHold(rate, core.timer()) : null;
@@ -236,7 +240,9 @@ final class ProxyConnection {
         } else {
             writeToBackend(b, buf);
         }
-        clientReads.queued(b::getScheduledWriteBytes);
+        if (clientReads.queued(b::getScheduledWriteBytes)) {
+            watchStall();
+        }
     }
 
     private void writeToBackend(IoSession b, IoBuffer buf) {
@@ -265,7 +271,9 @@ final class ProxyConnection {
         if (downRate != null) {
             downRate.spend(n, backendReads);
         }
-        backendReads.queued(client::getScheduledWriteBytes);
+        if (backendReads.queued(client::getScheduledWriteBytes)) {
+            watchStall();
+        }
     }
 
     /** The client took bytes: read the backend again if it was paused and the queue is short now. */
@@ -292,6 +300,49 @@ final class ProxyConnection {
         if (b != null) {
             clientReads.drained(b.getScheduledWriteBytes());
         }
+    }
+
+    // ---- stall: a side paused for a peer that takes nothing
+
+    /** A side was paused by its peer's queue: from now on, check that the peer takes bytes (StallTimeout). */
+    private void watchStall() {
+        if (stallMillis > 0 && stallCheckArmed.compareAndSet(false, true)) {
+            stallArmedAt = System.currentTimeMillis();
+            core.timer().schedule(this::checkStall, stallMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** On the timer: one check per connection while a side is paused, until it is read again or the pair closes. */
+    private void checkStall() {
+        IoSession b = backend;
+        if (closed.get() || b == null) {
+            stallCheckArmed.set(false);
+            return;
+        }
+        long now = System.currentTimeMillis();
+        long quiet = Math.max(quietFor(client, b, now), quietFor(b, client, now));
+        if (quiet < 0) { // neither side paused now
+            stallCheckArmed.set(false);
+            if (reads(client).isPaused() || reads(b).isPaused()) {
+                watchStall(); // paused again in between
+            }
+        } else if (quiet >= stallMillis) {
+            String who = quietFor(client, b, now) == quiet ? "target " + target : "client";
+            log.info("[{}] {} session {} from {} closed: the {} took no byte for {} ms", core.name(), app.name(), client.getId(),
+                    client.getRemoteAddress(), who, stallMillis);
+            client.closeNow();
+            b.closeNow();
+        } else {
+            core.timer().schedule(this::checkStall, stallMillis - quiet, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** How long {@code peer} has taken none of its queued bytes while {@code reader} is paused for it; -1 if it is not. */
+    private long quietFor(IoSession reader, IoSession peer, long now) {
+        if (!reads(reader).isPaused() || peer.getScheduledWriteBytes() == 0) {
+            return -1;
+        }
+        return now - Math.max(peer.getLastWriteTime(), stallArmedAt);
     }
 
     // ---- first-byte deadline and replay

@@ -55,7 +55,7 @@ final class ProxyConnection {
     static final int LOW_WATER = HIGH_WATER / 2;
     static final int PENDING_LIMIT = 64 * 1024;
     /** How long the side left behind may take to write what is queued for it before it is closed anyway. */
-    static final long DRAIN_BOUND_MILLIS = 1000;
+    static final long DRAIN_BOUND_MILLIS = 500;
     private static final Logger log = LoggerFactory.getLogger(ProxyConnection.class);
 
     private final Forwarding core;

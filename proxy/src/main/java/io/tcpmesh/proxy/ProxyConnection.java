@@ -147,9 +147,10 @@ final class ProxyConnection {
             });
             connecting = f;
             connectingTarget = t;
-            ScheduledFuture<?> timeout = core.timer().schedule(() -> {
-                f.cancel();
-            }, config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            // not f.cancel(): a cancel that races the connect's completion in MINA's connector can leave its
+            // select loop spinning; an abandoned attempt that connects later is closed by backendOpened
+            ScheduledFuture<?> timeout = core.timer().schedule(() -> attemptFailed(f, t, DownReason.noAnswer(config.connectTimeout())),
+                    config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
             f.addListener(done -> connectDone((ConnectFuture) done, t, timeout));
             return;
         }
@@ -166,13 +167,17 @@ final class ProxyConnection {
         if (f.isConnected()) {
             return; // backendOpened took it, on the backend's I/O thread
         }
+        attemptFailed(f, t, DownReason.of(f.getException(), config.connectTimeout()));
+    }
+
+    /** The attempt {@code f} on {@code t} failed (refused, timed out, ...): out of rotation, and the next target. */
+    private void attemptFailed(ConnectFuture f, Target t, String why) {
         synchronized (this) {
             if (f != connecting || closed.get()) {
-                return; // the client left while connecting: not the target's fault
+                return; // abandoned already, or the client left while connecting: not the target's fault
             }
+            connecting = null;
         }
-        String why = f.isCanceled() ? DownReason.noAnswer(config.connectTimeout())
-                : DownReason.of(f.getException(), config.connectTimeout());
         t.connectFailed();
         t.markDown(why, System.currentTimeMillis());
         log.info("[{}] {} session {}: target {} failed ({}); trying the next", core.name(), app.name(), client.getId(), t, why);
@@ -514,14 +519,9 @@ final class ProxyConnection {
             return;
         }
         log.debug("[{}] {} session {} closed: {}", core.name(), app.name(), client.getId(), why);
-        ConnectFuture c;
         IoSession b;
         synchronized (this) {
-            c = connecting;
-            b = backend;
-        }
-        if (b == null && c != null) {
-            c.cancel();
+            b = backend; // a connect still in progress is closed by backendOpened when it completes
         }
         closeAfterDrain(client);
         if (b != null) {

@@ -81,6 +81,7 @@ final class ProxyConnection {
     private volatile IoSession backend;
     private volatile Target target;
     private volatile boolean clientEof;
+    private volatile IoSession resetBackend;
     private volatile WriteFuture lastToBackend;
     private volatile WriteFuture lastToClient;
     private final ReadThrottle clientReads;
@@ -374,13 +375,13 @@ final class ProxyConnection {
             b = backend;
             t = target;
         }
-        if (b == null || quiet < responseTimeoutNanos) {
-            scheduleResponseCheck(b == null ? responseTimeoutNanos : responseTimeoutNanos - quiet);
+        if (b == null || !keepsTheClientWaiting(b) || quiet < responseTimeoutNanos) {
+            scheduleResponseCheck(b == null || quiet >= responseTimeoutNanos ? responseTimeoutNanos : responseTimeoutNanos - quiet);
             return;
         }
         String why = "no response within " + config.responseTimeout().toMillis() + " ms";
         t.markDown(why, System.currentTimeMillis());
-        if (!retryFrom(b, t, why)) {
+        if (!retryFrom(b, t, why, true)) {
             app.failed();
             log.warn("[{}] {} session {} from {}: target {} failed ({}); closing the client", core.name(), app.name(),
                     client.getId(), client.getRemoteAddress(), t, why);
@@ -389,27 +390,42 @@ final class ProxyConnection {
         }
     }
 
+    /**
+     * Whether a silent target is the one keeping the client waiting: once the client's request is complete (its
+     * FIN), always; before, only while bytes wait for a target that takes none (a frozen one whose buffers are
+     * full). A target that took every byte of a client still sending (a slow one, a trickling one) is waiting
+     * for the client, not failing it.
+     */
+    private boolean keepsTheClientWaiting(IoSession b) {
+        return clientEof || b.getScheduledWriteBytes() > 0;
+    }
+
     /** The target reset the connection: out of rotation when it had not answered yet. */
     void backendFailed(IoSession session, Throwable cause) {
         Target t = target;
         if (!responded && session == backend && t != null && cause instanceof IOException) {
+            resetBackend = session;
             t.markDown("reset before answering: " + cause.getMessage(), System.currentTimeMillis());
         }
     }
 
     /** The target's connection closed; the pair ends unless the client's bytes can go to the next target. */
     void backendClosed(IoSession session) {
-        if (!retryFrom(session, target, "closed before answering")) {
+        boolean reset = session == resetBackend;
+        if (!retryFrom(session, target, reset ? "reset before answering" : "closed before answering", reset)) {
             close("target closed");
         }
     }
 
     /**
      * Leaves the target and replays the kept bytes to the next one, when nothing came back from it and every
-     * byte the client sent is kept. True when the connection no longer uses {@code b} (left now, or before);
-     * false, with nothing changed, when the failure is the client's to see.
+     * byte the client sent is kept, and either the client's request is complete (its FIN came) or
+     * {@code beforeFin} (the target reset or passed the deadline: it failed). A target that closes in order
+     * while the client is still sending ended the client's request itself (md5's minimum rate, say): replaying
+     * it would give a trickling client a fresh allowance on every target. True when the connection no longer
+     * uses {@code b} (left now, or before); false, with nothing changed, when the failure is the client's to see.
      */
-    private boolean retryFrom(IoSession b, Target t, String why) {
+    private boolean retryFrom(IoSession b, Target t, String why, boolean beforeFin) {
         int bytes;
         synchronized (this) {
             if (closed.get()) {
@@ -418,7 +434,7 @@ final class ProxyConnection {
             if (b != backend) {
                 return true;
             }
-            if (!keeping || responded) {
+            if (!keeping || responded || !(clientEof || beforeFin)) {
                 return false;
             }
             backend = null;
@@ -442,6 +458,7 @@ final class ProxyConnection {
     void clientInputClosed() {
         clientReads.stop(); // a closed input is always readable: the selector would spin on it
         IoSession b;
+        lastProgress = System.nanoTime(); // the request is complete: the first-byte deadline counts from here
         synchronized (this) {
             clientEof = true;
             b = backend;
@@ -453,7 +470,7 @@ final class ProxyConnection {
 
     void backendInputClosed(IoSession b) {
         reads(b).stop();
-        if (retryFrom(b, target, "closed before answering")) {
+        if (retryFrom(b, target, "closed before answering", false)) {
             return;
         }
         shutdownOutputAfter(client, lastToClient);

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -132,6 +134,46 @@ class ResponseTimeoutIT {
                 assertThat(ProxyFixture.request(port, small)).as("64 KiB exactly is replayed").isEqualTo(md5(small));
             }
         });
+    }
+
+    @Test
+    void aClientPausingLongerThanResponseTimeoutBeforeItsFinDoesNotFailTheTarget() throws Exception {
+        try (TestBackend first = new TestBackend(TestBackend.Mode.MD5);
+             TestBackend second = new TestBackend(TestBackend.Mode.MD5)) {
+            ProxyServer proxy = proxy(", \"ResponseTimeout\": \"300ms\", \"RetryOnNoResponse\": true", first, second);
+            try (Socket s = ProxyFixture.connect(proxy.ports("md5").get(0))) {
+                OutputStream out = s.getOutputStream();
+                out.write("hel".getBytes(StandardCharsets.UTF_8));
+                Timing.await("the first bytes reached a target", Duration.ofSeconds(10), () -> first.accepted() + second.accepted() == 1);
+                Thread.sleep(1000); // the client's own pace: three ResponseTimeouts without a byte, before its FIN
+                out.write("lo".getBytes(StandardCharsets.UTF_8));
+                s.shutdownOutput();
+                assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(md5("hello"));
+            }
+            assertThat(first.accepted() + second.accepted()).as("no replay: the target was waiting for the client").isEqualTo(1);
+            assertThat(proxy.app("md5").targets()).allSatisfy(t -> assertThat(t.isUp()).as(t.reason()).isTrue());
+        }
+    }
+
+    @Test
+    void aTargetThatHangsUpOnARequestStillBeingSentIsNotReplayed() throws Exception {
+        try (TestBackend hangup = new TestBackend(TestBackend.Mode.HANGUP);
+             TestBackend md5 = new TestBackend(TestBackend.Mode.MD5)) {
+            ProxyServer proxy = proxy(", \"ResponseTimeout\": \"2s\", \"RetryOnNoResponse\": true", hangup, md5);
+            int port = proxy.ports("md5").get(0);
+            for (int i = 0; hangup.accepted() == 0; i++) { // round robin: the first or the second goes to it
+                assertThat(i).as("round robin reaches the target that hangs up").isLessThan(2);
+                int sent = i + 1;
+                try (Socket s = ProxyFixture.connect(port)) {
+                    s.getOutputStream().write('x'); // no FIN: the client is still sending its request
+                    Timing.await("the request reached a target", Duration.ofSeconds(10), () -> hangup.accepted() + md5.accepted() == sent);
+                    if (hangup.accepted() > 0) {
+                        assertThat(s.getInputStream().read()).as("closed as the target closed it").isEqualTo(-1);
+                        assertThat(md5.accepted()).as("not replayed to the other target").isEqualTo(i);
+                    }
+                }
+            }
+        }
     }
 
     static String md5(String text) {

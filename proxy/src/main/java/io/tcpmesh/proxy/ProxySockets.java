@@ -14,8 +14,15 @@ import java.util.concurrent.ScheduledExecutorService;
  * The forwarding core's MINA side: one acceptor for every app port and one connector for the targets, sharing
  * one pool of I/O processors ({@link ProxyProcessors}), and the timer of connect timeouts, drain bounds and
  * bandwidth releases.
+ *
+ * <p>Fairness: a session reads at most {@link #maxReadPerEvent()} bytes per I/O event, and MINA writes at most
+ * 1.5 times its read buffer's maximum per flush, so one bulk connection holds its I/O thread for a bounded
+ * slice of work before the processor serves the next ready session.
  */
 final class ProxySockets implements AutoCloseable {
+    /** The most a session reads per I/O event unless {@link #MAX_READ_PROPERTY} says otherwise (for measurements). */
+    static final int MAX_READ_PER_EVENT = 64 * 1024;
+    static final String MAX_READ_PROPERTY = "tcpmesh.proxy.maxReadPerEvent";
     private final ProxyProcessors processors;
     private final NioSocketAcceptor acceptor;
     private final NioSocketConnector connector;
@@ -29,10 +36,18 @@ final class ProxySockets implements AutoCloseable {
         acceptor.setBacklog(1024);
         acceptor.setCloseOnDeactivation(false);
         acceptor.getSessionConfig().setTcpNoDelay(true);
+        acceptor.getSessionConfig().setMaxReadBufferSize(maxReadPerEvent());
         this.connector = new NioSocketConnector(processors);
         connector.getSessionConfig().setTcpNoDelay(true);
+        connector.getSessionConfig().setMaxReadBufferSize(maxReadPerEvent());
         connector.setConnectTimeoutMillis(60_000); // each attempt has its own, shorter, timer
         this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("proxy-timer"));
+    }
+
+    /** The per-event read bound: {@link #MAX_READ_PER_EVENT}, or the JVM property {@value #MAX_READ_PROPERTY} (1 KiB..1 MiB). */
+    static int maxReadPerEvent() {
+        int n = Integer.getInteger(MAX_READ_PROPERTY, MAX_READ_PER_EVENT);
+        return Math.max(1024, Math.min(n, 1 << 20));
     }
 
     /** Sets the handlers of the client and the target sessions; before the first bind. */

@@ -3,6 +3,7 @@ package io.tcpmesh.proxy;
 import io.tcpmesh.coordination.bootstrap.Node;
 import io.tcpmesh.proxy.admin.ProxyStatus;
 import io.tcpmesh.proxy.admin.ReloadStats;
+import io.tcpmesh.proxy.config.AppConfig;
 import io.tcpmesh.proxy.config.ProxyConfig;
 import io.tcpmesh.proxy.routing.AppStats;
 import io.tcpmesh.proxy.routing.Discovery;
@@ -65,6 +66,8 @@ public final class ProxyServer implements AutoCloseable {
         }
         Map<Integer, String> ports = listeners.bind(next);
         Set<ProxiedApp> gone = apps.apply(next, ports);
+        sockets.abandonedConnectsAfter(next.apps().stream().map(AppConfig::connectTimeout).max(Duration::compareTo)
+                .orElse(AppConfig.DEFAULT_CONNECT_TIMEOUT));
         this.config = next;
         listeners.unbindDropped();
         gone.forEach(ProxiedApp::close);

@@ -7,6 +7,7 @@ import org.apache.mina.core.session.IoSession;
 import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
 import org.apache.mina.transport.socket.nio.NioSocketConnector;
 
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -40,7 +41,7 @@ final class ProxySockets implements AutoCloseable {
         this.connector = new NioSocketConnector(processors);
         connector.getSessionConfig().setTcpNoDelay(true);
         connector.getSessionConfig().setMaxReadBufferSize(maxReadPerEvent());
-        connector.setConnectTimeoutMillis(60_000); // each attempt has its own, shorter, timer
+        connector.setConnectTimeoutMillis(60_000); // until the first configuration: see abandonedConnectsAfter
         this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("proxy-timer"));
     }
 
@@ -54,6 +55,14 @@ final class ProxySockets implements AutoCloseable {
     void handle(IoHandler clients, IoHandler targets) {
         acceptor.setHandler(clients);
         connector.setHandler(targets);
+    }
+
+    /**
+     * Each attempt has its own timer (the app's {@code ConnectTimeout}) and is abandoned, not cancelled, when it
+     * passes it; MINA closes the socket of an attempt still pending {@code longest} plus a second after it began.
+     */
+    void abandonedConnectsAfter(Duration longest) {
+        connector.setConnectTimeoutMillis(longest.toMillis() + 1000);
     }
 
     NioSocketAcceptor acceptor() {

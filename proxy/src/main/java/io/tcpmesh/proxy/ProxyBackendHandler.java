@@ -9,10 +9,10 @@ import org.slf4j.LoggerFactory;
 /** Backend sessions: forwards what targets send back to their client. */
 final class ProxyBackendHandler extends IoHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ProxyBackendHandler.class);
-    private final ProxyServer server;
+    private final Forwarding core;
 
-    ProxyBackendHandler(ProxyServer server) {
-        this.server = server;
+    ProxyBackendHandler(Forwarding core) {
+        this.core = core;
     }
 
     @Override
@@ -58,7 +58,7 @@ final class ProxyBackendHandler extends IoHandlerAdapter {
 
     @Override
     public void exceptionCaught(IoSession session, Throwable cause) {
-        log.debug("[{}] backend session {}: {}", server.name(), session.getId(), cause.toString());
+        log.debug("[{}] backend session {}: {}", core.name(), session.getId(), cause.toString());
         ProxyConnection pair = ProxyConnection.of(session);
         if (pair != null) {
             pair.backendFailed(session, cause);

@@ -22,7 +22,7 @@ import java.util.Set;
 public final class ProxyConfigParser {
     static final Set<String> TOP_KEYS = Set.of("Apps", "MaxConnections");
     static final Set<String> APP_KEYS = Set.of("Name", "Ports", "Targets", "Balancing", "ConnectTimeout",
-            "IdleTimeout", "MaxConnections", "ResponseTimeout", "RetryOnNoResponse", "MaxConnectionsPerSource",
+            "IdleTimeout", "MaxConnections", "ResponseTimeout", "RetryOnNoResponse", "MaxConnectionsPerSource", "StallTimeout",
             "MaxBandwidthPerConnection");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -113,9 +113,10 @@ public final class ProxyConfigParser {
             boolean retry = bool(node.get("RetryOnNoResponse"), "'RetryOnNoResponse'");
             int perSource = integer(node.get("MaxConnectionsPerSource"), "'MaxConnectionsPerSource'", 0);
             long bandwidth = longInteger(node.get("MaxBandwidthPerConnection"), "'MaxBandwidthPerConnection'");
+            Duration stall = duration(node.get("StallTimeout"), "'StallTimeout'");
             try {
                 return new AppConfig(name.asText(), ports, targets, balancing, connect, idle, max, response, retry,
-                        perSource, bandwidth);
+                        perSource, bandwidth, stall);
             } catch (IllegalArgumentException e) {
                 String m = e.getMessage();
                 int space = m.indexOf(' ');

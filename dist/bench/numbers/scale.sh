@@ -16,7 +16,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 CONCURRENT="${CONCURRENT:-100000}"
 PARKED="${PARKED:-0}"
 PER_BENCH="${PER_BENCH:-18000}"
-RESUMES="${RESUMES:-50}"     # each waits up to one interval for the old server to see the close
+RESUMES="${RESUMES:-20}"     # each waits up to one interval for the old server to see the close
 INTERVAL="${INTERVAL:-10s}"
 HOLD="${HOLD:-60}"
 ZK_PORT=19011; A=19012; B=19013
@@ -33,12 +33,15 @@ if [ "$(ulimit -n)" -lt $((per_server + 1000)) ]; then
 fi
 [ "$PER_BENCH" -le $(( $(ulimit -n) - 1000 )) ] || PER_BENCH=$(( $(ulimit -n) - 1000 ))
 benches=$(( (CONCURRENT + PER_BENCH - 1) / PER_BENCH ))
-# 127.0.0.1..N as sources: each gives about 28,000 ephemeral ports per server port (32768-60999)
-addresses=$(( per_server / 25000 + 1 ))
+# 127.0.0.1..N as sources: the bench binds its source address before connecting, so each address has
+# about 28,000 ephemeral ports (32768-60999) for both servers, and the parked sessions' closed
+# connections hold theirs for a minute (TIME_WAIT): one address per 10,000 sessions, and two more
+addresses=$(( (CONCURRENT + PARKED) / 10000 + 2 ))
 
 work="$(mktemp -d /tmp/numbers-scale.XXXXXX)"
 pids=()
 cleanup() {
+  trap '' INT TERM # a second signal (timeout(1) passes its own on) must not cut the cleanup short
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   [ -n "${KEEP:-}" ] || rm -rf "$work"
@@ -101,9 +104,9 @@ fi
 # one ramp at a time, so each counts only its own ZooKeeper transactions; all but the last stream until
 # the end, the last measures the window and the resumes
 cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-left="$CONCURRENT"
 for i in $(seq 1 "$benches"); do
-  n=$(( left < PER_BENCH ? left : PER_BENCH )); left=$((left - n))
+  # the first bench takes the remainder, so that the last one, which measures the window, is a full one
+  n="$PER_BENCH"; [ "$i" -gt 1 ] || n=$(( CONCURRENT - (benches - 1) * PER_BENCH ))
   if [ "$i" -lt "$benches" ]; then
     bench --streams "$n" --id-prefix "held$i" --hold 3600s --ramp-timeout 600s > "$work/held$i.log" 2>&1 &
   else
@@ -113,9 +116,9 @@ for i in $(seq 1 "$benches"); do
   wait_line "$work/held$i.log" READY "$!" 700
   [ "$i" -lt "$benches" ] || last=$!
 done
-# CPU over the window, from the last bench's READY (every stream open) for HOLD/2 seconds
-hz="$(getconf CLK_TCK)"; z0="$(cpu_of "$zk")"; a0="$(cpu_of "$sa")"; b0="$(cpu_of "$sb")"; t0=$(date +%s%N)
+# every stream open: the heaps (each a full GC), then the CPU over HOLD/2 seconds of streaming
 zheap2="$(live_heap "$zk")"; aheap2="$(live_heap "$sa")"; bheap2="$(live_heap "$sb")"
+hz="$(getconf CLK_TCK)"; z0="$(cpu_of "$zk")"; a0="$(cpu_of "$sa")"; b0="$(cpu_of "$sb")"; t0=$(date +%s%N)
 sleep $((HOLD / 2))
 t1=$(date +%s%N)
 pct() { awk -v a="$1" -v b="$2" -v hz="$hz" -v ns=$((t1 - t0)) 'BEGIN {printf "%.1f %%", (b - a) / hz / (ns / 1e9) * 100}'; }
@@ -123,7 +126,7 @@ zcpu="$(pct "$z0" "$(cpu_of "$zk")")"; acpu="$(pct "$a0" "$(cpu_of "$sa")")"; bc
 arss="$(awk '/VmRSS/ {print $2}' "/proc/$sa/status")"; brss="$(awk '/VmRSS/ {print $2}' "/proc/$sb/status")"
 zrss="$(awk '/VmRSS/ {print $2}' "/proc/$zk/status")"
 afd="$(ls "/proc/$sa/fd" | wc -l)"; bfd="$(ls "/proc/$sb/fd" | wc -l)"
-echo "- ZooKeeper live heap: $zheap2 with $CONCURRENT streaming besides ($(per "$zheap1" "$zheap2" "$CONCURRENT") bytes per streaming session: record + claim); RSS $((zrss / 1024)) MiB; CPU $zcpu of a core while all stream (a heap histogram's full GC included)"
+echo "- ZooKeeper live heap: $zheap2 with $CONCURRENT streaming besides ($(per "$zheap1" "$zheap2" "$CONCURRENT") bytes per streaming session: record + claim); RSS $((zrss / 1024)) MiB; CPU $zcpu of a core while all stream"
 echo "- server A live heap: $aheap1 before the streams, $aheap2 streaming ($(per "$aheap1" "$aheap2" "$per_server") bytes per streaming session); RSS $((arss / 1024)) MiB ($(( arss * 1024 / per_server )) bytes per session); $afd open files; CPU $acpu"
 echo "- server B live heap: $bheap1 before the streams, $bheap2 streaming ($(per "$bheap1" "$bheap2" "$per_server") bytes per streaming session); RSS $((brss / 1024)) MiB; $bfd open files; CPU $bcpu"
 echo "- load average after the window: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -56,7 +56,10 @@ JAVA_OPTS="-XX:NativeMemoryTracking=summary -Dorg.slf4j.simpleLogger.defaultLogL
   --admin-port "$ADMIN" >"$work/proxy.log" 2>&1 &
 proxy=$!; pids+=("$proxy"); wait_port "$PORT"
 
-live_heap() { jcmd "$proxy" GC.class_histogram | awk '/^Total/ {print $3}'; }
+live_heap() { # NAME: the live heap in bytes; the whole histogram stays in $work/histogram-NAME.txt
+  jcmd "$proxy" GC.class_histogram >"$work/histogram-$1.txt"
+  awk '/^Total/ {print $3}' "$work/histogram-$1.txt"
+}
 direct() { jcmd "$proxy" VM.native_memory summary | awk '/^-  *Other \(/ {sub(/.*committed=/, ""); sub(/KB.*/, ""); print $0 * 1024}'; }
 rss() { awk '/VmRSS/ {print $2 * 1024}' "/proc/$proxy/status"; }
 fds() { ls "/proc/$proxy/fd" | wc -l; }
@@ -73,20 +76,20 @@ await_held() {
 
 load warm -c 50 -d 5s || true
 load ref -c 50 --rate 50 -d "${HOLD}s" || { echo "connections.sh: the 50-connection run failed: $(tail -3 "$work/ref.txt")" >&2; exit 1; }
-base_fds="$(fds)"; heap0="$(live_heap)"; direct0="$(direct)"; rss0="$(rss)"
+base_fds="$(fds)"; heap0="$(live_heap before)"; direct0="$(direct)"; rss0="$(rss)"
 
 load idle -c "$CONNECTIONS" --rate 1 -d "$((HOLD + 60))s" &
 idle=$!; pids+=("$idle")
 t0=$(date +%s%N); await_held "$CONNECTIONS"; t1=$(date +%s%N)
 sleep 5
-heap1="$(live_heap)"; direct1="$(direct)"; rss1="$(rss)"; fds1="$(fds)"
+heap1="$(live_heap idle)"; direct1="$(direct)"; rss1="$(rss)"; fds1="$(fds)"
 wait "$idle" || echo "connections.sh: the idle run exited $?: $(tail -3 "$work/idle.txt")" >&2
 
 load busy -c "$CONNECTIONS" --rate "$CONNECTIONS" -d "${HOLD}s" &
 busy=$!; pids+=("$busy")
 await_held "$CONNECTIONS"
 sleep $((HOLD / 2))
-heap2="$(live_heap)"; rss2="$(rss)"; direct2="$(direct)"
+heap2="$(live_heap busy)"; rss2="$(rss)"; direct2="$(direct)"
 wait "$busy" || echo "connections.sh: the busy run exited $?: $(tail -3 "$work/busy.txt")" >&2
 
 per() { awk -v a="$1" -v b="$2" -v n="$CONNECTIONS" 'BEGIN {printf "%.0f", (b - a) / n}'; }
@@ -111,6 +114,13 @@ for r in ref busy; do
   n=50; [ "$r" = busy ] && n="$CONNECTIONS"
   echo "| $n connections | $(num "$work/$r.json" requests) | $(num "$work/$r.json" errors) | $(ms "$work/$r.json" p50) | $(ms "$work/$r.json" p99) |"
 done
+echo
+echo "The classes whose live bytes grew most from before to $CONNECTIONS idle connections (bytes per connection):"
+echo
+echo '```'
+awk -v n="$CONNECTIONS" 'FNR == 1 { f++ } /^ *[0-9]+:/ { if (f == 1) b[$4] = $3; else d[$4] = $3 - b[$4] }
+  END { for (c in d) if (d[c] > 0) printf "%8.0f  %s\n", d[c] / n, c }' "$work/histogram-before.txt" "$work/histogram-idle.txt" | sort -rn | head -12
+echo '```'
 echo
 awk -v a="$(num "$work/busy.json" p99)" -v b="$(num "$work/ref.json" p99)" -v n="$CONNECTIONS" \
   'BEGIN {printf "p99 at %d connections / p99 at 50: %.2f (goal of issue 18: at most 2)\n", n, (b > 0 ? a / b : 0)}'

@@ -119,7 +119,8 @@ public final class ConfigReloader implements AutoCloseable {
         byte[] zk = zkData;
         try {
             ProxyConfig next = zk != null
-                    ? ProxyConfigParser.parse(new String(zk, StandardCharsets.UTF_8), "ZooKeeper " + settings.configNode())
+                    ? ProxyConfigParser.parse(new String(zk, StandardCharsets.UTF_8), "ZooKeeper " + settings.configNode(),
+                            settings.configFile().toAbsolutePath().getParent())
                     : ProxyConfigParser.read(settings.configFile());
             consumer.apply(next);
             source = zk != null ? "ZooKeeper " + settings.configNode() : settings.configFile().toString();

@@ -15,6 +15,12 @@ final class ProxyBackendHandler extends IoHandlerAdapter {
         this.server = server;
     }
 
+    /** TLS toward the target, for an app with TargetTls: before the session opens. */
+    @Override
+    public void sessionCreated(IoSession session) {
+        server.tls().originate(session);
+    }
+
     @Override
     public void sessionOpened(IoSession session) {
         ProxyConnection pair = ProxyConnection.of(session);

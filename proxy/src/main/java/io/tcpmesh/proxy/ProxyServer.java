@@ -10,6 +10,7 @@ import io.tcpmesh.proxy.routing.AppStats;
 import io.tcpmesh.proxy.routing.Discovery;
 import io.tcpmesh.proxy.routing.HealthChecker;
 import io.tcpmesh.proxy.routing.ProxiedApp;
+import io.tcpmesh.proxy.tls.ProxyTls;
 import org.apache.mina.core.service.IoService;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
@@ -48,6 +49,7 @@ public final class ProxyServer implements AutoCloseable {
     private final Discovery discovery;
     private final HealthChecker health;
     private final Listeners listeners;
+    private final ProxyTls tls;
     private final GlobalConnections connections = new GlobalConnections(() -> config().maxConnections());
     private volatile ProxyConfig config;
     private volatile Map<String, ProxiedApp> apps = Map.of();
@@ -73,6 +75,7 @@ public final class ProxyServer implements AutoCloseable {
         connector.setConnectTimeoutMillis(60_000); // each attempt has its own, shorter, timer
         this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("proxy-timer"));
         this.listeners = new Listeners(acceptor, bindAddress, node.name());
+        this.tls = new ProxyTls(node::name);
     }
 
     /** Binds the initial configuration's ports. */
@@ -105,6 +108,7 @@ public final class ProxyServer implements AutoCloseable {
                 .map(Map.Entry::getKey).sorted().toList()));
         Set<ProxiedApp> gone = new HashSet<>(apps.values());
         gone.removeAll(nextApps.values());
+        tls.update(next); // new clients get the new certificates; open ones keep theirs
         this.apps = Map.copyOf(nextApps);
         this.byPort = Map.copyOf(appOfPort);
         this.config = next;
@@ -120,6 +124,10 @@ public final class ProxyServer implements AutoCloseable {
 
     NioSocketConnector connector() {
         return connector;
+    }
+
+    ProxyTls tls() {
+        return tls;
     }
 
     ScheduledExecutorService timer() {
@@ -182,7 +190,7 @@ public final class ProxyServer implements AutoCloseable {
     /** A snapshot for the admin pages. */
     public ProxyStatus status(ReloadStats reloads) {
         return new ProxyStatus(node.name(), stopping, connections.active(), config.maxConnections(), connections.rejected(),
-                queuedBytes(), reloads, stats());
+                queuedBytes(), reloads, stats(), tls.stats());
     }
 
     public boolean isStopping() {

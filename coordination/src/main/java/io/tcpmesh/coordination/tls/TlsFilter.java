@@ -66,9 +66,16 @@ public final class TlsFilter extends SslFilter {
     private final boolean requireClientCertificate;
     private final Optional<String> serverName;
     private final boolean verifyServerName;
+    private final List<String> protocols;
 
     private TlsFilter(SSLContext context, Object owner, Duration handshakeTimeout, TlsStats stats,
                       boolean requireClientCertificate, Optional<String> serverName, boolean verifyServerName) {
+        this(context, owner, handshakeTimeout, stats, requireClientCertificate, serverName, verifyServerName, TlsContexts.PROTOCOLS);
+    }
+
+    private TlsFilter(SSLContext context, Object owner, Duration handshakeTimeout, TlsStats stats,
+                      boolean requireClientCertificate, Optional<String> serverName, boolean verifyServerName,
+                      List<String> protocols) {
         super(context);
         this.owner = Objects.requireNonNull(owner, "owner cannot be null");
         this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout cannot be null");
@@ -76,6 +83,15 @@ public final class TlsFilter extends SslFilter {
         this.requireClientCertificate = requireClientCertificate;
         this.serverName = Objects.requireNonNull(serverName, "serverName cannot be null");
         this.verifyServerName = verifyServerName;
+        this.protocols = List.copyOf(protocols);
+        if (this.protocols.isEmpty() || !TlsContexts.PROTOCOLS.containsAll(this.protocols)) {
+            throw new IllegalArgumentException("TLS protocols must be among " + TlsContexts.PROTOCOLS + ", not " + protocols);
+        }
+    }
+
+    /** The same filter offering only these protocols (a non-empty subset of {@link TlsContexts#PROTOCOLS}). */
+    public TlsFilter withProtocols(List<String> only) {
+        return new TlsFilter(sslContext, owner, handshakeTimeout, stats, requireClientCertificate, serverName, verifyServerName, only);
     }
 
     /**
@@ -177,7 +193,7 @@ public final class TlsFilter extends SslFilter {
                 : sslContext.createSSLEngine();
         engine.setUseClientMode(!session.isServer());
         SSLParameters parameters = engine.getSSLParameters();
-        parameters.setProtocols(TlsContexts.PROTOCOLS.toArray(String[]::new));
+        parameters.setProtocols(protocols.toArray(String[]::new));
         if (session.isServer()) {
             parameters.setNeedClientAuth(requireClientCertificate);
         } else {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One app of the configuration: the ports it listens on and the targets it forwards to.
@@ -21,10 +22,13 @@ import java.util.Objects;
  *                          resets or times out before its first byte
  * @param maxConnectionsPerSource open connections from one client address above this are closed at once (0: none)
  * @param maxBandwidthPerConnection bytes per second each direction of one connection may carry (0: no cap)
+ * @param tls            TLS termination on every port of the app, or empty (plaintext, or TLS passed through)
+ * @param targetTls      TLS toward the targets, verified, or empty (plaintext)
  */
 public record AppConfig(String name, List<Integer> ports, List<TargetSpec> targets, Balancing balancing,
                         Duration connectTimeout, Duration idleTimeout, int maxConnections, Duration responseTimeout,
-                        boolean retryOnNoResponse, int maxConnectionsPerSource, long maxBandwidthPerConnection) {
+                        boolean retryOnNoResponse, int maxConnectionsPerSource, long maxBandwidthPerConnection,
+                        Optional<TlsTermination> tls, Optional<TargetTls> targetTls) {
     /** The smallest bandwidth cap: below it one read buffer would stall a connection for seconds. */
     public static final long MIN_BANDWIDTH = 1024;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
@@ -75,16 +79,18 @@ public record AppConfig(String name, List<Integer> ports, List<TargetSpec> targe
             throw new IllegalArgumentException("MaxBandwidthPerConnection must be 0 (no cap) or at least " + MIN_BANDWIDTH
                     + " bytes/s, not " + maxBandwidthPerConnection);
         }
+        tls = tls == null ? Optional.empty() : tls;
+        targetTls = targetTls == null ? Optional.empty() : targetTls;
     }
 
     /** The same app with a first-byte deadline and replay set. */
     public AppConfig withResponse(Duration timeout, boolean retry) {
         return new AppConfig(name, ports, targets, balancing, connectTimeout, idleTimeout, maxConnections, timeout, retry,
-                maxConnectionsPerSource, maxBandwidthPerConnection);
+                maxConnectionsPerSource, maxBandwidthPerConnection, tls, targetTls);
     }
 
     /** A minimal app, as the original exercise's file describes one. */
     public static AppConfig of(String name, List<Integer> ports, List<String> targets) {
-        return new AppConfig(name, ports, targets.stream().map(TargetSpec::parse).toList(), null, null, null, 0, null, false, 0, 0);
+        return new AppConfig(name, ports, targets.stream().map(TargetSpec::parse).toList(), null, null, null, 0, null, false, 0, 0, null, null);
     }
 }

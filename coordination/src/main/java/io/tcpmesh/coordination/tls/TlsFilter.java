@@ -363,6 +363,25 @@ public final class TlsFilter extends SslFilter {
         }
     }
 
+    /**
+     * MINA's handler passes some handshake failures on as {@code exceptionCaught} (on the I/O thread, when it
+     * decodes a record that fails); a handler that closes the session then would leave them uncounted. They are
+     * this filter's to count, log and close.
+     */
+    @Override
+    public void exceptionCaught(NextFilter next, IoSession session, Throwable cause) throws Exception {
+        SSLException tls = cause instanceof SSLException e ? e
+                : cause != null && cause.getCause() instanceof SSLException e ? e : null;
+        if (tls == null) {
+            super.exceptionCaught(next, session, cause);
+            return;
+        }
+        State state = state(session);
+        ObservedEngine engine = state.engine;
+        SSLException first = engine != null && engine.failure() != null ? engine.failure() : tls;
+        failed(session, state, TlsFailure.of(first), first);
+    }
+
     private void deadlinePassed(IoSession session) {
         State state = state(session);
         if (state.secured || state.failed || session.isClosing()) {

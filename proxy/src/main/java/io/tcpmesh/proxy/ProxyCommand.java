@@ -51,6 +51,9 @@ public final class ProxyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int adminPort = service.adminPortOrNull() == null ? 9000 : service.adminPortOrNull();
+        if (service.tls().isPresent()) {
+            throw new IllegalArgumentException("--tls-cert: the proxy's TLS is per app: \"Tls\" in its configuration (see docs/proxy.md)");
+        }
         ProxySettings settings = new ProxySettings(config, service.adminBindText(), adminPort, watchInterval, configNode);
         ProxyConfig initial = ProxyConfigParser.read(config);
         service.port(adminPort).adminServedByService(true);

@@ -12,6 +12,7 @@ import org.apache.mina.filter.FilterEvent;
 import org.apache.mina.filter.ssl.SslEvent;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -111,6 +112,20 @@ public final class ProxyTls {
                 return node.get() + " " + what;
             }
         };
+    }
+
+    /** Every certificate, key and CA file {@code config} names (watched for changes: a change reloads). */
+    public static List<Path> files(ProxyConfig config) {
+        List<Path> files = new ArrayList<>();
+        for (AppConfig app : config.apps()) {
+            app.tls().ifPresent(t -> {
+                files.add(t.certificate());
+                files.add(t.key());
+                t.clientCa().ifPresent(files::add);
+            });
+            app.targetTls().ifPresent(t -> files.add(t.ca()));
+        }
+        return files;
     }
 
     /** The counters of every app with TLS, in the configuration's order. */

@@ -76,7 +76,9 @@ public final class TlsFilter extends SslFilter {
     private TlsFilter(SSLContext context, Object owner, Duration handshakeTimeout, TlsStats stats,
                       boolean requireClientCertificate, Optional<String> serverName, boolean verifyServerName,
                       List<String> protocols) {
-        super(context);
+        // no auto start: the handshake begins in sessionOpened, never when the filter is added to a session
+        // (a connector session's connect future completes only after its sessionCreated, where a proxy adds it)
+        super(context, false);
         this.owner = Objects.requireNonNull(owner, "owner cannot be null");
         this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout cannot be null");
         this.stats = Objects.requireNonNull(stats, "stats cannot be null");

@@ -14,7 +14,7 @@ import java.util.Set;
  */
 final class TlsConfigParser {
     static final Set<String> TLS_KEYS = Set.of("Certificate", "Key", "ClientCa", "HandshakeTimeout", "Protocols");
-    static final Set<String> TARGET_TLS_KEYS = Set.of("Ca", "ServerName", "Protocols");
+    static final Set<String> TARGET_TLS_KEYS = Set.of("Ca", "ServerName", "HandshakeTimeout", "Protocols");
 
     private TlsConfigParser() {
     }
@@ -47,7 +47,8 @@ final class TlsConfigParser {
             if (name != null && !name.isTextual()) {
                 throw new IllegalArgumentException("'ServerName': " + name + " is not a string");
             }
-            return Optional.of(TargetTls.load(file(n, "Ca", base), Optional.ofNullable(name).map(JsonNode::asText), protocols(n)));
+            return Optional.of(TargetTls.load(file(n, "Ca", base), Optional.ofNullable(name).map(JsonNode::asText),
+                    ProxyConfigParser.duration(n.get("HandshakeTimeout"), "'HandshakeTimeout'"), protocols(n)));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'TargetTls': " + e.getMessage());
         }

@@ -88,7 +88,8 @@ public final class ProxyTls {
     /** Marks a backend session being connected for {@code app} to {@code address}; call from its initializer. */
     public static void toTarget(IoSession backend, AppConfig app, InetSocketAddress address) {
         if (app.targetTls().isPresent()) {
-            backend.setAttribute(TARGET, new Target(app.name(), app.targetTls().get(), app.connectTimeout(), address.getHostString()));
+            TargetTls tls = app.targetTls().get();
+            backend.setAttribute(TARGET, new Target(app.name(), tls, tls.handshakeTimeout(), address.getHostString()));
         }
     }
 

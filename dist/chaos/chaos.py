@@ -1243,6 +1243,7 @@ def main(argv):
 
 def run_one(suite, row):
     log(f"scenario {row.num}: {row.fault}")
+    began = time.monotonic()
     try:
         getattr(suite, f"scenario_{row.num}")(row)
     except KeyboardInterrupt:
@@ -1252,7 +1253,7 @@ def run_one(suite, row):
         log(f"scenario {row.num} failed: {e!r}")
         for pid in list(suite.c.frozen):
             suite.c.cont(pid)
-    log(f"scenario {row.num}: {row.result}")
+    log(f"scenario {row.num}: {row.result} ({time.monotonic() - began:.0f} s)")
 
 
 if __name__ == "__main__":

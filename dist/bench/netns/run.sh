@@ -5,15 +5,18 @@
 #      when the successor served (from the two nodes' logs, one clock), the probe's longest gap
 #   3. a ZooKeeper member cut off (the one the new echo leader uses) under md5 load: failed requests, and
 #      whether the echo leader and the master port noticed
-#   4. each healed host rejoins: registrations afterwards
-# Usage: dist/bench/netns/run.sh [--hold 15] [--sections "1 2 3"]   (seconds each host stays cut off)
+#   4. the ZooKeeper ensemble's leader cut off, --rounds times (8 s each): the master port's longest gap
+#      per round (the other two members must elect a new leader first) and whether the echo leader changed
+#   every healed host rejoins: registrations afterwards
+# Usage: dist/bench/netns/run.sh [--hold 15] [--rounds 5] [--sections "1 2 3 4"]   (seconds each host stays cut off)
 set -euo pipefail
-hold=15; sections="1 2 3"
+hold=15; rounds=5; sections="1 2 3 4"
 while [ $# -gt 0 ]; do
   case "$1" in
     --hold) hold="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
     --sections) sections="$2"; shift 2 ;;
-    *) echo "usage: $0 [--hold SECONDS] [--sections \"1 2 3\"]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--hold SECONDS] [--rounds N] [--sections \"1 2 3 4\"]" >&2; exit 2 ;;
   esac
 done
 dist="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -90,6 +93,26 @@ echo "- md5 load: $(grep -E 'requests' "$work/md5b.out" | tr -s ' ')"
 echo "- master port probe on $other_addr: $(sed -n 's/^RESULT //p' "$work/gap.out")"
 echo "- echo leader's log during it: $(awk -v t="$(date -u -d @"$((t0 / 1000))" +%Y-%m-%dT%H:%M:%S)" '$1 >= t' "$run/logs/echo-$other.log" | grep -a -E 'suspended|reconnected|lease|released|serving' | cut -c12-23,60-150 | tr '\n' ';')"
 echo "- $("$nc_" check | tr '\n' ';')"
+}
+
+section4() {
+echo
+echo "## 4. the ZooKeeper ensemble's leader cut off for 8 s, $rounds rounds, a probe on the echo leader's master port"
+local r leader zkl addr_ gap_out
+for r in $(seq 1 "$rounds"); do
+  leader="$("$nc_" leader | sed -n 's/^echo leader: //p')"; addr_=10.213.0.3${leader#echo}
+  zkl="$("$nc_" leader | sed -n 's/^zookeeper leader: //p')"
+  gap_out="$work/gap4-$r.out"
+  tool io.tcpmesh.echo.bench.GapProbe --host "$addr_" --port 8888 --duration 14s >"$gap_out" 2>&1 &
+  local gap=$!
+  for _ in $(seq 1 300); do grep -q READY "$gap_out" && break; sleep 0.1; done
+  sleep 2
+  "$nc_" partition "$zkl" >/dev/null; sleep 8; "$nc_" heal "$zkl" >/dev/null
+  wait "$gap" || true
+  echo "- round $r: cut $zkl (leader), echo leader $leader -> $("$nc_" leader | sed -n 's/^echo leader: //p'); master port: $(sed -n 's/^RESULT //p' "$gap_out")"
+  until [ -n "$("$nc_" leader | sed -n 's/^zookeeper leader: //p')" ]; do sleep 0.5; done
+  sleep 5
+done
 }
 
 for s in $sections; do "section$s"; done

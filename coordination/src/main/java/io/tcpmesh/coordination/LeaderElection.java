@@ -4,14 +4,15 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.framework.api.CuratorEventType;
 import org.apache.curator.framework.api.CuratorListener;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.data.Stat;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.recipes.leader.Participant;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -229,7 +230,11 @@ public final class LeaderElection implements Closeable {
             silentProbeDropped = sent;
             log.warn("election {}: ZooKeeper server silent for {} ms; moving to another member", name,
                     (lease.now() - sent) / 1_000_000);
-            client.getZookeeperClient().getZooKeeper().getTestable().closeSocket();
+            ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
+            zk.getTestable().closeSocket();
+            // the client's I/O thread notices the closed socket only when its select returns, up to a
+            // ping interval (a third of the session) later; any new request wakes it now
+            zk.exists("/", false, (rc, path, ctx, stat) -> { }, null);
         } catch (Exception e) {
             log.debug("election {}: could not drop the silent connection: {}", name, e.toString());
         }

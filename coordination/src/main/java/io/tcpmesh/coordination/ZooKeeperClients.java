@@ -33,6 +33,7 @@ public final class ZooKeeperClients {
     public static CuratorFramework start(ZooKeeperConfig config) {
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(config.connectString())
+                .zookeeperFactory(ServingMemberFirst.factory())
                 .namespace(config.namespace())
                 .sessionTimeoutMs(Math.toIntExact(config.sessionTimeout().toMillis()))
                 .connectionTimeoutMs(Math.toIntExact(config.connectionTimeout().toMillis()))

@@ -57,14 +57,21 @@ class NetnsClusterIT {
                     r -> r.equals("[echo-1, echo-2]"));
             assertThat(echoLeader(sh)).as("the successor still leads").isEqualTo(other);
 
-            // a ZooKeeper member cut off (the ensemble's leader): nothing changes for clients
+            // a ZooKeeper member cut off, the ensemble's leader: proxied traffic goes on at once; the echo
+            // leader keeps its leadership (same session), though its master port may pause while the other
+            // two members elect a new leader and its lease lapses (docs/several-machines.md measures it)
             String zkLeader = sh.run("./netns-cluster.sh leader", Duration.ofSeconds(30)).output()
                     .lines().filter(l -> l.startsWith("zookeeper leader: ")).findFirst().orElseThrow().substring(18).trim();
             sh.run("./netns-cluster.sh partition " + zkLeader, Duration.ofSeconds(10));
-            assertChecksPass(sh);
+            assertThat(checks(sh)).as("proxied checks right after the cut").filteredOn(l -> !l.contains("echo master port"))
+                    .hasSize(3).allMatch(l -> l.startsWith("ok "));
+            Timing.await("every check passes with the ZooKeeper leader cut off", Duration.ofSeconds(30), () -> checks(sh),
+                    l -> l.size() == 4 && l.stream().allMatch(c -> c.startsWith("ok ")));
             assertThat(echoLeader(sh)).as("the echo leader unchanged").isEqualTo(other);
             sh.run("./netns-cluster.sh heal " + zkLeader, Duration.ofSeconds(10));
-            assertChecksPass(sh);
+            Timing.await("every check passes after the heal", Duration.ofSeconds(30), () -> checks(sh),
+                    l -> l.size() == 4 && l.stream().allMatch(c -> c.startsWith("ok ")));
+            assertThat(echoLeader(sh)).as("the echo leader unchanged after the heal").isEqualTo(other);
         } finally {
             Shell.Result down = sh.run("./netns-cluster.sh down", Duration.ofMinutes(1));
             assertThat(down.exitCode()).as("down: %s", down).isZero();
@@ -87,8 +94,20 @@ class NetnsClusterIT {
     private static void assertChecksPass(Shell sh) throws IOException, InterruptedException {
         Shell.Result check = sh.run("./netns-cluster.sh check", Duration.ofMinutes(1));
         assertThat(check.exitCode()).as("check: %s", check).isZero();
-        List<String> lines = check.output().lines().filter(l -> l.startsWith("ok ") || l.startsWith("FAIL ")).toList();
-        assertThat(lines).hasSize(4).allMatch(l -> l.startsWith("ok "));
+        assertThat(lines(check)).hasSize(4).allMatch(l -> l.startsWith("ok "));
+    }
+
+    /** The check's result lines ("ok ..." or "FAIL ..."); an error running it gives a FAIL line. */
+    private static List<String> checks(Shell sh) {
+        try {
+            return lines(sh.run("./netns-cluster.sh check", Duration.ofMinutes(1)));
+        } catch (IOException | InterruptedException e) {
+            return List.of("FAIL " + e);
+        }
+    }
+
+    private static List<String> lines(Shell.Result check) {
+        return check.output().lines().filter(l -> l.startsWith("ok ") || l.startsWith("FAIL ")).toList();
     }
 
     private static String registered(Shell sh, String service) {

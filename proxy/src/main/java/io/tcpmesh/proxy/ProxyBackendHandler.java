@@ -11,16 +11,16 @@ import org.slf4j.LoggerFactory;
 /** Backend sessions: forwards what targets send back to their client. */
 final class ProxyBackendHandler extends IoHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ProxyBackendHandler.class);
-    private final ProxyServer server;
+    private final Forwarding core;
 
-    ProxyBackendHandler(ProxyServer server) {
-        this.server = server;
+    ProxyBackendHandler(Forwarding core) {
+        this.core = core;
     }
 
     /** TLS toward the target, for an app with TargetTls: before the session opens. */
     @Override
     public void sessionCreated(IoSession session) {
-        server.tls().originate(session);
+        core.tls().originate(session);
     }
 
     /** The target finished its TLS handshake: it is taking the request (progress for ResponseTimeout). */
@@ -75,7 +75,7 @@ final class ProxyBackendHandler extends IoHandlerAdapter {
 
     @Override
     public void exceptionCaught(IoSession session, Throwable cause) {
-        log.debug("[{}] backend session {}: {}", server.name(), session.getId(), cause.toString());
+        log.debug("[{}] backend session {}: {}", core.name(), session.getId(), cause.toString());
         ProxyConnection pair = ProxyConnection.of(session);
         if (pair != null) {
             pair.backendFailed(session, cause);

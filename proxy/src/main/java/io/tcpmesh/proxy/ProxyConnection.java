@@ -1,5 +1,6 @@
 package io.tcpmesh.proxy;
 
+import io.tcpmesh.coordination.server.ReadThrottle;
 import io.tcpmesh.coordination.tls.TlsFilter;
 import io.tcpmesh.proxy.config.AppConfig;
 import io.tcpmesh.proxy.routing.DownReason;
@@ -37,8 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * closed input) and, once the last write to the other side has reached the socket, that socket's output is
  * shut down, so the FIN follows every byte before it. The pair closes when both directions are done.
  *
- * <p>Backpressure: a side stops being read while the other side has more than {@link #HIGH_WATER} bytes
- * queued, and is read again when that falls to {@link #LOW_WATER}.
+ * <p>Backpressure: each side has a {@link ReadThrottle}: a side stops being read while the other side has more
+ * than {@link #HIGH_WATER} bytes queued, and is read again when that falls to {@link #LOW_WATER}. The bandwidth
+ * cap holds the same throttle ({@link BandwidthHold}); a side whose input closed is stopped for good.
  *
  * <p>First byte: with the app's {@code ResponseTimeout}, a target that has sent nothing back that long after
  * the last progress of the request (a client byte read, or a write to the target completed) has failed. With
@@ -50,20 +52,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ProxyConnection {
     static final AttributeKey PAIR = new AttributeKey(ProxyConnection.class, "pair");
     static final AttributeKey FUTURE = new AttributeKey(ProxyConnection.class, "future");
+    private static final AttributeKey READS = new AttributeKey(ProxyConnection.class, "reads");
     static final int HIGH_WATER = 256 * 1024;
     static final int LOW_WATER = HIGH_WATER / 2;
     static final int PENDING_LIMIT = 64 * 1024;
     /** How long the side left behind may take to write what is queued for it before it is closed anyway. */
-    static final long DRAIN_BOUND_MILLIS = 1000;
+    static final long DRAIN_BOUND_MILLIS = 500;
     private static final Logger log = LoggerFactory.getLogger(ProxyConnection.class);
 
-    private final ProxyServer server;
+    private final Forwarding core;
     private final IoSession client;
     private final ProxiedApp app;
     private final InetAddress source;
     private final AppConfig config;
     private final List<Target> plan;
     private final long responseTimeoutNanos;
+    private final long stallMillis;
+    private final AtomicBoolean stallCheckArmed = new AtomicBoolean();
+    private volatile long stallArmedAt;
     private int attempt;
     private ReplayBuffer replay;
     private volatile boolean keeping;
@@ -77,28 +83,28 @@ final class ProxyConnection {
     private volatile IoSession backend;
     private volatile Target target;
     private volatile boolean clientEof;
+    private volatile IoSession resetBackend;
     private volatile WriteFuture lastToBackend;
     private volatile WriteFuture lastToClient;
-    private final AtomicBoolean clientPaused = new AtomicBoolean();
-    private final AtomicBoolean backendPaused = new AtomicBoolean();
-    private final TokenBucket upRate;
-    private final TokenBucket downRate;
-    private final AtomicBoolean clientHeld = new AtomicBoolean();
-    private final AtomicBoolean backendHeld = new AtomicBoolean();
+    private final ReadThrottle clientReads;
+    private final BandwidthHold upRate;
+    private final BandwidthHold downRate;
     private final AtomicInteger outputsShut = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    ProxyConnection(ProxyServer server, IoSession client, ProxiedApp app, InetAddress source) {
-        this.server = server;
+    ProxyConnection(Forwarding core, IoSession client, ProxiedApp app, InetAddress source) {
+        this.core = core;
         this.source = source;
         this.client = client;
         this.app = app;
         this.config = app.config();
         this.plan = app.plan();
         this.responseTimeoutNanos = config.responseTimeout().toNanos();
+        this.stallMillis = config.stallTimeout().toMillis();
+        this.clientReads = throttle(client);
         long rate = config.maxBandwidthPerConnection();
-        this.upRate = rate > 0 ? new TokenBucket(rate, System.nanoTime()) : null;
-        this.downRate = rate > 0 ? new TokenBucket(rate, System.nanoTime()) : null;
+        this.upRate = rate > 0 ? new BandwidthHold(rate, core.timer()) : null;
+        this.downRate = rate > 0 ? new BandwidthHold(rate, core.timer()) : null;
         if (config.retryOnNoResponse()) {
             replay = new ReplayBuffer(PENDING_LIMIT);
             keeping = true;
@@ -107,6 +113,16 @@ final class ProxyConnection {
 
     static ProxyConnection of(IoSession session) {
         return (ProxyConnection) session.getAttribute(PAIR);
+    }
+
+    private static ReadThrottle throttle(IoSession session) {
+        ReadThrottle reads = new ReadThrottle(session, HIGH_WATER, LOW_WATER);
+        session.setAttribute(READS, reads);
+        return reads;
+    }
+
+    private static ReadThrottle reads(IoSession session) {
+        return (ReadThrottle) session.getAttribute(READS);
     }
 
     // ---- connect phase
@@ -122,12 +138,12 @@ final class ProxyConnection {
                 if (t.resolutionTried()) {
                     t.connectFailed();
                     t.markDown("unresolvable host", System.currentTimeMillis());
-                    log.debug("[{}] {} session {}: target {} does not resolve; trying the next", server.name(), app.name(), client.getId(), t);
+                    log.debug("[{}] {} session {}: target {} does not resolve; trying the next", core.name(), app.name(), client.getId(), t);
                 }
                 continue;
             }
             // the backend's sessionOpened waits for this lock, so it always finds `connecting` set
-            ConnectFuture f = server.connector().connect(address, (s, fut) -> {
+            ConnectFuture f = core.connector().connect(address, (s, fut) -> {
                 s.setAttribute(PAIR, this);
                 s.setAttribute(FUTURE, fut);
                 s.setAttribute(ProxyProcessors.SAME_AS, client);
@@ -135,15 +151,16 @@ final class ProxyConnection {
             });
             connecting = f;
             connectingTarget = t;
-            ScheduledFuture<?> timeout = server.timer().schedule(() -> {
-                f.cancel();
-            }, config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            // not f.cancel(): a cancel that races the connect's completion in MINA's connector can leave its
+            // select loop spinning; an abandoned attempt that connects later is closed by backendOpened
+            ScheduledFuture<?> timeout = core.timer().schedule(() -> attemptFailed(f, t, DownReason.noAnswer(config.connectTimeout())),
+                    config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
             f.addListener(done -> connectDone((ConnectFuture) done, t, timeout));
             return;
         }
         if (!closed.get()) {
             app.failed();
-            log.warn("[{}] {} session {} from {}: no target took the connection (tried {})", server.name(), app.name(),
+            log.warn("[{}] {} session {} from {}: no target took the connection (tried {})", core.name(), app.name(),
                     client.getId(), client.getRemoteAddress(), plan);
             client.closeNow();
         }
@@ -154,16 +171,20 @@ final class ProxyConnection {
         if (f.isConnected()) {
             return; // backendOpened took it, on the backend's I/O thread
         }
+        attemptFailed(f, t, DownReason.of(f.getException(), config.connectTimeout()));
+    }
+
+    /** The attempt {@code f} on {@code t} failed (refused, timed out, ...): out of rotation, and the next target. */
+    private void attemptFailed(ConnectFuture f, Target t, String why) {
         synchronized (this) {
             if (f != connecting || closed.get()) {
-                return; // the client left while connecting: not the target's fault
+                return; // abandoned already, or the client left while connecting: not the target's fault
             }
+            connecting = null;
         }
-        String why = f.isCanceled() ? DownReason.noAnswer(config.connectTimeout())
-                : DownReason.of(f.getException(), config.connectTimeout());
         t.connectFailed();
         t.markDown(why, System.currentTimeMillis());
-        log.info("[{}] {} session {}: target {} failed ({}); trying the next", server.name(), app.name(), client.getId(), t, why);
+        log.info("[{}] {} session {}: target {} failed ({}); trying the next", core.name(), app.name(), client.getId(), t, why);
         connectNext();
     }
 
@@ -174,6 +195,7 @@ final class ProxyConnection {
             return;
         }
         connecting = null;
+        throttle(session); // before any of its reads
         Target t = connectingTarget;
         t.connected();
         target = t;
@@ -186,15 +208,15 @@ final class ProxyConnection {
             armResponseCheck();
         }
         if (upRate != null && sent > 0) {
-            spend(upRate, sent, client, clientHeld, clientPaused);
+            upRate.spend(sent, clientReads);
         }
         pending = null;
         pendingBytes = 0;
         backend = session; // after the pending bytes: the client thread writes directly from now on
         if (clientEof) {
             shutdownOutputAfter(session, lastToBackend);
-        } else if (clientPaused.get()) {
-            resume(client, clientPaused);
+        } else {
+            clientReads.resume(); // paused while connecting when more than PENDING_LIMIT came
         }
     }
 
@@ -219,11 +241,7 @@ final class ProxyConnection {
                     pending.add(buf);
                     pendingBytes += buf.remaining();
                     if (pendingBytes > PENDING_LIMIT) {
-                        synchronized (clientPaused) {
-                            if (clientPaused.compareAndSet(false, true)) {
-                                client.suspendRead();
-                            }
-                        }
+                        clientReads.pause();
                     }
                     return;
                 }
@@ -231,36 +249,8 @@ final class ProxyConnection {
         } else {
             writeToBackend(b, buf);
         }
-        if (b.getScheduledWriteBytes() > HIGH_WATER) {
-            pause(client, clientPaused, b);
-        }
-    }
-
-    /** MaxBandwidthPerConnection: reads of a side that spent its tokens wait until they are paid back. */
-    private void spend(TokenBucket rate, int bytes, IoSession reader, AtomicBoolean held, AtomicBoolean paused) {
-        long wait = rate.take(bytes, System.nanoTime());
-        if (wait <= 0) {
-            return;
-        }
-        synchronized (paused) {
-            if (!held.compareAndSet(false, true)) {
-                return; // held already (a read came before the suspend took effect): the release re-checks the debt
-            }
-            reader.suspendRead();
-        }
-        server.timer().schedule(() -> release(rate, reader, held, paused), wait, TimeUnit.NANOSECONDS);
-    }
-
-    private void release(TokenBucket rate, IoSession reader, AtomicBoolean held, AtomicBoolean paused) {
-        long wait = rate.take(0, System.nanoTime());
-        if (wait > 0) {
-            server.timer().schedule(() -> release(rate, reader, held, paused), wait, TimeUnit.NANOSECONDS);
-            return;
-        }
-        synchronized (paused) {
-            if (held.compareAndSet(true, false) && !paused.get()) {
-                reader.resumeRead();
-            }
+        if (clientReads.queued(b::getScheduledWriteBytes)) {
+            watchStall();
         }
     }
 
@@ -270,7 +260,7 @@ final class ProxyConnection {
         lastToBackend = b.write(buf);
         armResponseCheck();
         if (upRate != null) {
-            spend(upRate, n, client, clientHeld, clientPaused);
+            upRate.spend(n, clientReads);
         }
     }
 
@@ -286,18 +276,20 @@ final class ProxyConnection {
         int n = buf.remaining();
         target.bytesOut(n);
         lastToClient = client.write(buf);
+        ReadThrottle backendReads = reads(session);
         if (downRate != null) {
-            spend(downRate, n, backend, backendHeld, backendPaused);
+            downRate.spend(n, backendReads);
         }
-        if (client.getScheduledWriteBytes() > HIGH_WATER) {
-            pause(backend, backendPaused, client);
+        if (backendReads.queued(client::getScheduledWriteBytes)) {
+            watchStall();
         }
     }
 
     /** The client took bytes: read the backend again if it was paused and the queue is short now. */
     void clientDrained() {
-        if (backendPaused.get() && client.getScheduledWriteBytes() <= LOW_WATER) {
-            resume(backend, backendPaused);
+        IoSession b = backend;
+        if (b != null) {
+            reads(b).drained(client.getScheduledWriteBytes());
         }
     }
 
@@ -314,32 +306,52 @@ final class ProxyConnection {
     void backendDrained() {
         lastProgress = System.nanoTime(); // the target is taking the request
         IoSession b = backend;
-        if (clientPaused.get() && b != null && b.getScheduledWriteBytes() <= LOW_WATER) {
-            resume(client, clientPaused);
+        if (b != null) {
+            clientReads.drained(b.getScheduledWriteBytes());
         }
     }
 
-    private void pause(IoSession reader, AtomicBoolean paused, IoSession writer) {
-        // the flag and the session's read state change together: a resume from the other side's thread
-        // must not slip in between them
-        synchronized (paused) {
-            if (paused.compareAndSet(false, true)) {
-                reader.suspendRead();
-            }
-        }
-        // the writer may have drained between the check and the suspend
-        if (writer.getScheduledWriteBytes() <= LOW_WATER) {
-            resume(reader, paused);
+    // ---- stall: a side paused for a peer that takes nothing
+
+    /** A side was paused by its peer's queue: from now on, check that the peer takes bytes (StallTimeout). */
+    private void watchStall() {
+        if (stallMillis > 0 && stallCheckArmed.compareAndSet(false, true)) {
+            stallArmedAt = System.currentTimeMillis();
+            core.timer().schedule(this::checkStall, stallMillis, TimeUnit.MILLISECONDS);
         }
     }
 
-    private void resume(IoSession reader, AtomicBoolean paused) {
-        AtomicBoolean held = paused == clientPaused ? clientHeld : backendHeld;
-        synchronized (paused) {
-            if (paused.compareAndSet(true, false) && !held.get()) {
-                reader.resumeRead(); // applied by the reader's own I/O thread (ProxyProcessors)
-            }
+    /** On the timer: one check per connection while a side is paused, until it is read again or the pair closes. */
+    private void checkStall() {
+        IoSession b = backend;
+        if (closed.get() || b == null) {
+            stallCheckArmed.set(false);
+            return;
         }
+        long now = System.currentTimeMillis();
+        long quiet = Math.max(quietFor(client, b, now), quietFor(b, client, now));
+        if (quiet < 0) { // neither side paused now
+            stallCheckArmed.set(false);
+            if (reads(client).isPaused() || reads(b).isPaused()) {
+                watchStall(); // paused again in between
+            }
+        } else if (quiet >= stallMillis) {
+            String who = quietFor(client, b, now) == quiet ? "target " + target : "client";
+            log.info("[{}] {} session {} from {} closed: the {} took no byte for {} ms", core.name(), app.name(), client.getId(),
+                    client.getRemoteAddress(), who, stallMillis);
+            client.closeNow();
+            b.closeNow();
+        } else {
+            core.timer().schedule(this::checkStall, stallMillis - quiet, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** How long {@code peer} has taken none of its queued bytes while {@code reader} is paused for it; -1 if it is not. */
+    private long quietFor(IoSession reader, IoSession peer, long now) {
+        if (!reads(reader).isPaused() || peer.getScheduledWriteBytes() == 0) {
+            return -1;
+        }
+        return now - Math.max(peer.getLastWriteTime(), stallArmedAt);
     }
 
     // ---- first-byte deadline and replay
@@ -351,7 +363,7 @@ final class ProxyConnection {
     }
 
     private void scheduleResponseCheck(long delayNanos) {
-        server.timer().schedule(this::checkResponse, delayNanos, TimeUnit.NANOSECONDS);
+        core.timer().schedule(this::checkResponse, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** On the timer: one check per connection, rescheduled until the target answers or the deadline passes. */
@@ -366,42 +378,57 @@ final class ProxyConnection {
             b = backend;
             t = target;
         }
-        if (b == null || quiet < responseTimeoutNanos) {
-            scheduleResponseCheck(b == null ? responseTimeoutNanos : responseTimeoutNanos - quiet);
+        if (b == null || !keepsTheClientWaiting(b) || quiet < responseTimeoutNanos) {
+            scheduleResponseCheck(b == null || quiet >= responseTimeoutNanos ? responseTimeoutNanos : responseTimeoutNanos - quiet);
             return;
         }
         String why = "no response within " + config.responseTimeout().toMillis() + " ms";
         t.markDown(why, System.currentTimeMillis());
-        if (!retryFrom(b, t, why)) {
+        if (!retryFrom(b, t, why, true)) {
             app.failed();
-            log.warn("[{}] {} session {} from {}: target {} failed ({}); closing the client", server.name(), app.name(),
+            log.warn("[{}] {} session {} from {}: target {} failed ({}); closing the client", core.name(), app.name(),
                     client.getId(), client.getRemoteAddress(), t, why);
             client.closeNow();
             b.closeNow();
         }
     }
 
+    /**
+     * Whether a silent target is the one keeping the client waiting: once the client's request is complete (its
+     * FIN), always; before, only while bytes wait for a target that takes none (a frozen one whose buffers are
+     * full). A target that took every byte of a client still sending (a slow one, a trickling one) is waiting
+     * for the client, not failing it.
+     */
+    private boolean keepsTheClientWaiting(IoSession b) {
+        return clientEof || b.getScheduledWriteBytes() > 0;
+    }
+
     /** The target reset the connection: out of rotation when it had not answered yet. */
     void backendFailed(IoSession session, Throwable cause) {
         Target t = target;
         if (!responded && session == backend && t != null && cause instanceof IOException) {
+            resetBackend = session;
             t.markDown("reset before answering: " + cause.getMessage(), System.currentTimeMillis());
         }
     }
 
     /** The target's connection closed; the pair ends unless the client's bytes can go to the next target. */
     void backendClosed(IoSession session) {
-        if (!retryFrom(session, target, "closed before answering")) {
+        boolean reset = session == resetBackend;
+        if (!retryFrom(session, target, reset ? "reset before answering" : "closed before answering", reset)) {
             close("target closed");
         }
     }
 
     /**
      * Leaves the target and replays the kept bytes to the next one, when nothing came back from it and every
-     * byte the client sent is kept. True when the connection no longer uses {@code b} (left now, or before);
-     * false, with nothing changed, when the failure is the client's to see.
+     * byte the client sent is kept, and either the client's request is complete (its FIN came) or
+     * {@code beforeFin} (the target reset or passed the deadline: it failed). A target that closes in order
+     * while the client is still sending ended the client's request itself (md5's minimum rate, say): replaying
+     * it would give a trickling client a fresh allowance on every target. True when the connection no longer
+     * uses {@code b} (left now, or before); false, with nothing changed, when the failure is the client's to see.
      */
-    private boolean retryFrom(IoSession b, Target t, String why) {
+    private boolean retryFrom(IoSession b, Target t, String why, boolean beforeFin) {
         int bytes;
         synchronized (this) {
             if (closed.get()) {
@@ -410,7 +437,7 @@ final class ProxyConnection {
             if (b != backend) {
                 return true;
             }
-            if (!keeping || responded) {
+            if (!keeping || responded || !(clientEof || beforeFin)) {
                 return false;
             }
             backend = null;
@@ -422,7 +449,7 @@ final class ProxyConnection {
             pendingBytes = bytes;
             t.disconnected();
         }
-        log.info("[{}] {} session {}: target {} {}; replaying {} byte(s){} to the next target", server.name(), app.name(),
+        log.info("[{}] {} session {}: target {} {}; replaying {} byte(s){} to the next target", core.name(), app.name(),
                 client.getId(), t, why, bytes, clientEof ? " and the half-close" : "");
         b.closeNow();
         connectNext();
@@ -432,8 +459,9 @@ final class ProxyConnection {
     // ---- half-close
 
     void clientInputClosed() {
-        client.suspendRead();
+        clientReads.stop(); // a closed input is always readable: the selector would spin on it
         IoSession b;
+        lastProgress = System.nanoTime(); // the request is complete: the first-byte deadline counts from here
         synchronized (this) {
             clientEof = true;
             b = backend;
@@ -444,8 +472,8 @@ final class ProxyConnection {
     }
 
     void backendInputClosed(IoSession b) {
-        b.suspendRead();
-        if (retryFrom(b, target, "closed before answering")) {
+        reads(b).stop();
+        if (retryFrom(b, target, "closed before answering", false)) {
             return;
         }
         shutdownOutputAfter(client, lastToClient);
@@ -470,7 +498,7 @@ final class ProxyConnection {
                 ((SocketChannel) ((NioSession) session).getChannel()).shutdownOutput();
             }
         } catch (IOException | RuntimeException e) {
-            log.debug("[{}] {} session {}: shutdownOutput failed: {}", server.name(), app.name(), session.getId(), e.toString());
+            log.debug("[{}] {} session {}: shutdownOutput failed: {}", core.name(), app.name(), session.getId(), e.toString());
             session.closeNow();
         }
         if (outputsShut.incrementAndGet() == 2) {
@@ -481,7 +509,7 @@ final class ProxyConnection {
     // ---- end
 
     void idle() {
-        log.info("[{}] {} session {} from {} closed: idle for {} s", server.name(), app.name(), client.getId(),
+        log.info("[{}] {} session {} from {} closed: idle for {} s", core.name(), app.name(), client.getId(),
                 client.getRemoteAddress(), config.idleTimeout().toSeconds());
         client.closeNow();
         IoSession b = backend;
@@ -498,9 +526,9 @@ final class ProxyConnection {
     private void closeAfterDrain(IoSession s) {
         s.closeOnFlush();
         if (s.getScheduledWriteBytes() > 0 || s.getScheduledWriteMessages() > 0) {
-            server.timer().schedule(() -> {
+            core.timer().schedule(() -> {
                 if (!s.getCloseFuture().isClosed()) {
-                    log.debug("[{}] {} session {}: closed, {} byte(s) not taken within {} ms", server.name(), app.name(),
+                    log.debug("[{}] {} session {}: closed, {} byte(s) not taken within {} ms", core.name(), app.name(),
                             s.getId(), s.getScheduledWriteBytes(), DRAIN_BOUND_MILLIS);
                     s.closeNow();
                 }
@@ -513,15 +541,10 @@ final class ProxyConnection {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        log.debug("[{}] {} session {} closed: {}", server.name(), app.name(), client.getId(), why);
-        ConnectFuture c;
+        log.debug("[{}] {} session {} closed: {}", core.name(), app.name(), client.getId(), why);
         IoSession b;
         synchronized (this) {
-            c = connecting;
-            b = backend;
-        }
-        if (b == null && c != null) {
-            c.cancel();
+            b = backend; // a connect still in progress is closed by backendOpened when it completes
         }
         closeAfterDrain(client);
         if (b != null) {
@@ -530,6 +553,6 @@ final class ProxyConnection {
         }
         app.released();
         app.releaseSource(source);
-        server.connections().released();
+        core.connections().released();
     }
 }

@@ -16,40 +16,40 @@ import java.net.InetSocketAddress;
 /** Client sessions on every app port: admits, starts the connect, forwards to the backend. */
 final class ProxyFrontendHandler extends IoHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ProxyFrontendHandler.class);
-    private final ProxyServer server;
+    private final Forwarding core;
 
-    ProxyFrontendHandler(ProxyServer server) {
-        this.server = server;
+    ProxyFrontendHandler(Forwarding core) {
+        this.core = core;
     }
 
     @Override
     public void sessionCreated(IoSession session) {
         int port = ((InetSocketAddress) session.getLocalAddress()).getPort();
-        ProxiedApp app = server.appOnPort(port);
+        ProxiedApp app = core.appOnPort(port);
         if (app == null) {
             session.closeNow();
             return;
         }
-        if (!server.connections().admit()) {
+        if (!core.connections().admit()) {
             app.rejected();
-            log.warn("[{}] {} session {} from {} refused: global MaxConnections reached", server.name(), app.name(),
+            log.warn("[{}] {} session {} from {} refused: global MaxConnections reached", core.name(), app.name(),
                     session.getId(), session.getRemoteAddress());
             session.closeNow();
             return;
         }
         InetAddress source = ((InetSocketAddress) session.getRemoteAddress()).getAddress();
         if (!app.admitSource(source)) {
-            server.connections().released();
+            core.connections().released();
             app.rejected();
-            log.warn("[{}] {} session {} from {} refused: MaxConnectionsPerSource {} reached", server.name(), app.name(),
+            log.warn("[{}] {} session {} from {} refused: MaxConnectionsPerSource {} reached", core.name(), app.name(),
                     session.getId(), session.getRemoteAddress(), app.config().maxConnectionsPerSource());
             session.closeNow();
             return;
         }
         if (!app.admit()) {
-            server.connections().released();
+            core.connections().released();
             app.releaseSource(source);
-            log.warn("[{}] {} session {} from {} refused: app MaxConnections {} reached", server.name(), app.name(),
+            log.warn("[{}] {} session {} from {} refused: app MaxConnections {} reached", core.name(), app.name(),
                     session.getId(), session.getRemoteAddress(), app.config().maxConnections());
             session.closeNow();
             return;
@@ -58,9 +58,9 @@ final class ProxyFrontendHandler extends IoHandlerAdapter {
         if (idle > 0) {
             session.getConfig().setIdleTime(IdleStatus.BOTH_IDLE, (int) Math.min(idle, Integer.MAX_VALUE));
         }
-        ProxyConnection pair = new ProxyConnection(server, session, app, source);
+        ProxyConnection pair = new ProxyConnection(core, session, app, source);
         session.setAttribute(ProxyConnection.PAIR, pair);
-        if (!server.tls().terminate(session, app.name())) {
+        if (!core.tls().terminate(session, app.name())) {
             pair.connectNext();
         }
     }
@@ -118,7 +118,7 @@ final class ProxyFrontendHandler extends IoHandlerAdapter {
 
     @Override
     public void exceptionCaught(IoSession session, Throwable cause) {
-        log.debug("[{}] client session {}: {}", server.name(), session.getId(), cause.toString());
+        log.debug("[{}] client session {}: {}", core.name(), session.getId(), cause.toString());
         session.closeNow();
     }
 }

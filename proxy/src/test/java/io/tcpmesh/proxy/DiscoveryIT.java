@@ -50,6 +50,16 @@ class DiscoveryIT {
         return registry.register(service, id, "127.0.0.1", port, new InstanceDetails(id, "test", System.currentTimeMillis(), attributes));
     }
 
+    /** A proxy in this JVM whose app {@code md5} forwards to the instances of service md5. */
+    private ProxyServer discoveringProxy() throws Exception {
+        return ProxyFixture.server(ProxyFixture.start(zk, ProxyFixture.write(dir, """
+                {"Apps": [{"Name": "md5", "Ports": [0], "Targets": ["discovery:md5"]}]}""")));
+    }
+
+    private static void awaitTargets(ProxyServer proxy, int n) {
+        Timing.await(n + " target(s) discovered", Duration.ofSeconds(10), () -> targets(proxy.app("md5")), t -> t.size() == n);
+    }
+
     private static List<String> targets(ProxiedApp app) {
         return app.targets().stream().filter(Target::isUp).map(Target::key).toList();
     }
@@ -59,9 +69,7 @@ class DiscoveryIT {
         try (TestBackend a = new TestBackend(TestBackend.Mode.MD5); TestBackend b = new TestBackend(TestBackend.Mode.MD5)) {
             ServiceRegistry nodes = registry();
             register(nodes, "md5", "md5-a", a.port(), Map.of());
-            RunningService running = ProxyFixture.start(zk, ProxyFixture.write(dir, """
-                    {"Apps": [{"Name": "md5", "Ports": [0], "Targets": ["discovery:md5"]}]}"""));
-            ProxyServer proxy = ProxyFixture.server(running);
+            ProxyServer proxy = discoveringProxy();
             ProxiedApp app = proxy.app("md5");
             int port = proxy.ports("md5").get(0);
             Timing.await("md5-a discovered", Duration.ofSeconds(10), () -> targets(app), t -> t.equals(List.of(a.target())));
@@ -89,9 +97,7 @@ class DiscoveryIT {
         try (TestBackend a = new TestBackend(TestBackend.Mode.MD5)) {
             ServiceRegistry nodes = registry();
             Registration ra = register(nodes, "md5", "md5-a", a.port(), Map.of());
-            RunningService running = ProxyFixture.start(zk, ProxyFixture.write(dir, """
-                    {"Apps": [{"Name": "md5", "Ports": [0], "Targets": ["discovery:md5"]}]}"""));
-            ProxyServer proxy = ProxyFixture.server(running);
+            ProxyServer proxy = discoveringProxy();
             ProxiedApp app = proxy.app("md5");
             int port = proxy.ports("md5").get(0);
             Timing.await("md5-a discovered", Duration.ofSeconds(10), () -> targets(app), t -> t.size() == 1);
@@ -145,11 +151,9 @@ class DiscoveryIT {
             nodesClient.getConnectionStateListenable().addListener((c, state) -> lost.compareAndSet(false, state == ConnectionState.LOST));
             ServiceRegistry nodes = zk.track(new ServiceRegistry(nodesClient).start());
             register(nodes, "md5", "md5-a", a.port(), Map.of()); // one node: a re-sync that empties the set fails clients
-            RunningService running = ProxyFixture.start(zk, ProxyFixture.write(dir, """
-                    {"Apps": [{"Name": "md5", "Ports": [0], "Targets": ["discovery:md5"]}]}"""));
-            ProxyServer proxy = ProxyFixture.server(running);
+            ProxyServer proxy = discoveringProxy();
             int port = proxy.ports("md5").get(0);
-            Timing.await("md5-a discovered", Duration.ofSeconds(10), () -> targets(proxy.app("md5")), t -> t.size() == 1);
+            awaitTargets(proxy, 1);
 
             try (Load load = new Load(port)) {
                 Timing.await("load under way", Duration.ofSeconds(10), () -> load.ok.get() > 50);
@@ -172,11 +176,9 @@ class DiscoveryIT {
             ServiceRegistry nodes = registry();
             Registration first = register(nodes, "md5", "md5-a", a.port(), Map.of());
             ServiceWatch plain = zk.track(registry().watch("md5"));
-            RunningService running = ProxyFixture.start(zk, ProxyFixture.write(dir, """
-                    {"Apps": [{"Name": "md5", "Ports": [0], "Targets": ["discovery:md5"]}]}"""));
-            ProxyServer proxy = ProxyFixture.server(running);
+            ProxyServer proxy = discoveringProxy();
             int port = proxy.ports("md5").get(0);
-            Timing.await("md5-a discovered", Duration.ofSeconds(10), () -> targets(proxy.app("md5")), t -> t.size() == 1);
+            awaitTargets(proxy, 1);
             try (Load load = new Load(port)) {
                 Timing.await("load under way", Duration.ofSeconds(10), () -> load.ok.get() > 50);
                 first.close(); // what curator-x-discovery does on a re-sync: delete the node, create it again
@@ -245,10 +247,8 @@ class DiscoveryIT {
     void zooKeeperDownKeepsTheLastKnownNodes() throws Exception {
         try (TestBackend a = new TestBackend(TestBackend.Mode.MD5)) {
             register(registry(), "md5", "md5-a", a.port(), Map.of());
-            RunningService running = ProxyFixture.start(zk, ProxyFixture.write(dir, """
-                    {"Apps": [{"Name": "md5", "Ports": [0], "Targets": ["discovery:md5"]}]}"""));
-            ProxyServer proxy = ProxyFixture.server(running);
-            Timing.await("md5-a discovered", Duration.ofSeconds(10), () -> targets(proxy.app("md5")), t -> t.size() == 1);
+            ProxyServer proxy = discoveringProxy();
+            awaitTargets(proxy, 1);
             zk.stop();
             int port = proxy.ports("md5").get(0);
             Timing.holdsFor("md5-a kept while ZooKeeper is down", Duration.ofMillis(1500), () -> targets(proxy.app("md5")).size() == 1);

@@ -5,7 +5,6 @@ import io.tcpmesh.coordination.testing.TestZooKeeper;
 import io.tcpmesh.coordination.testing.Timing;
 import io.tcpmesh.proxy.testing.ProxyFixture;
 import io.tcpmesh.proxy.testing.TestBackend;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * connections from one address (capped by MaxConnectionsPerSource), floods that never read and then leave,
  * garbage then a reset, connect-and-vanish. The well-behaved client gets every digest right, and the proxy's
  * process is back at its descriptor count afterwards.
+ *
+ * <p>The per-source cap counts per address, so each attacker connects from a loopback address of its own
+ * (127.0.0.2 and up) and the well-behaved client on 127.0.0.1 shares its share with nobody.
  */
 class HostileClientsIT {
     private static final String REQUEST = "Hello, MD5 server!";
@@ -45,17 +47,20 @@ class HostileClientsIT {
     @TempDir
     Path dir;
 
+    private static final String LORIS = "127.0.0.2";
+    private static final String FLOODER = "127.0.0.3";
+    private static final String GARBAGE = "127.0.0.4";
+    private static final String VANISHER = "127.0.0.5";
+    /** What one flood sends at most before it leaves. */
+    private static final int FLOOD_BLOCKS = 64; // 4 MiB
+
     @Test
-    @Disabled("flaky after the proxy merge: in a full-suite run the well-behaved md5 client was refused by the "
-            + "per-source cap it shares with the hostile clients on 127.0.0.1 and its backend connects timed out "
-            + "(no answer within 2s) beside the floods; passes alone. The fairness work of the hostile-clients "
-            + "issue (item 13) is still open")
     void wellBehavedClientIsServedAndDescriptorsComeBack() throws Exception {
         try (TestBackend md5 = new TestBackend(TestBackend.Mode.MD5); TestBackend echo = new TestBackend(TestBackend.Mode.ECHO)) {
             RunningService running = ProxyFixture.start(zk, ProxyFixture.write(dir, """
-                    {"Apps": [{"Name": "md5", "Ports": [0], "Targets": ["%s"], "MaxConnectionsPerSource": 20},
+                    {"Apps": [{"Name": "md5", "Ports": [0], "Targets": ["%s"], "MaxConnectionsPerSource": 20, "ConnectTimeout": %d},
                               {"Name": "echo", "Ports": [0], "Targets": ["%s"], "MaxConnectionsPerSource": 20}]}"""
-                    .formatted(md5.target(), echo.target())));
+                    .formatted(md5.target(), Timing.seconds(2).toMillis(), echo.target())));
             ProxyServer proxy = ProxyFixture.server(running);
             int md5Port = proxy.ports("md5").get(0);
             int echoPort = proxy.ports("echo").get(0);
@@ -94,13 +99,13 @@ class HostileClientsIT {
                 hostile.add(pool.submit(() -> connectAndVanish(md5Port, 30)));
                 pool.submit(() -> trickle(loris, stop));
                 for (Future<?> f : hostile) {
-                    f.get(60, TimeUnit.SECONDS);
+                    f.get(Timing.seconds(60).toMillis(), TimeUnit.MILLISECONDS);
                 }
                 int before = served.get();
                 Timing.await("the well-behaved client still served", Duration.ofSeconds(20), () -> served.get() > before + 20);
             } finally {
                 stop.set(true); // the loops end whatever failed above
-                good.get(30, TimeUnit.SECONDS);
+                good.get(Timing.seconds(30).toMillis(), TimeUnit.MILLISECONDS);
                 open = loris.stream().filter(s -> !s.isClosed()).count();
                 for (Socket s : loris) {
                     s.close();
@@ -117,11 +122,18 @@ class HostileClientsIT {
         }
     }
 
-    /** Connections from 127.0.0.2 that will trickle one byte at a time: all but 20 are refused by the cap. */
+    /** A connection to the proxy's {@code port} from the loopback address {@code from}. */
+    private static Socket from(String from, int port) throws IOException {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), port, InetAddress.getByName(from), 0);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    /** Connections from their own address that will trickle one byte at a time: all but 20 are refused by the cap. */
     private static List<Socket> slowLoris(int port, int n) throws IOException {
         List<Socket> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            all.add(new Socket(InetAddress.getLoopbackAddress(), port, InetAddress.getByName("127.0.0.2"), 0));
+            all.add(from(LORIS, port));
         }
         return all;
     }
@@ -143,9 +155,9 @@ class HostileClientsIT {
         }
     }
 
-    /** Sends 16 MiB without reading the echo, then closes with the echo unread. */
+    /** Sends up to 4 MiB without reading the echo, then closes with the echo unread. */
     private static void floodWithoutReading(int port) {
-        try (Socket s = ProxyFixture.connect(port)) {
+        try (Socket s = from(FLOODER, port)) {
             s.setSoTimeout(2000);
             OutputStream out = s.getOutputStream();
             byte[] block = new byte[64 * 1024];
@@ -159,7 +171,7 @@ class HostileClientsIT {
             });
             closer.setDaemon(true);
             closer.start();
-            for (int i = 0; i < 256; i++) {
+            for (int i = 0; i < FLOOD_BLOCKS; i++) {
                 out.write(block);
             }
         } catch (IOException expected) {
@@ -170,7 +182,7 @@ class HostileClientsIT {
     private static void garbageThenReset(int port, int n) {
         Random random = new Random(7);
         for (int i = 0; i < n; i++) {
-            try (Socket s = ProxyFixture.connect(port)) {
+            try (Socket s = from(GARBAGE, port)) {
                 byte[] junk = new byte[1 + random.nextInt(8192)];
                 random.nextBytes(junk);
                 s.getOutputStream().write(junk);
@@ -184,7 +196,7 @@ class HostileClientsIT {
     private static void connectAndVanish(int port, int n) {
         for (int i = 0; i < n; i++) {
             try {
-                ProxyFixture.connect(port).close();
+                from(VANISHER, port).close();
             } catch (IOException ignored) {
                 // refused under load is fine for this attacker
             }

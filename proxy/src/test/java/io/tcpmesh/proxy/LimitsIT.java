@@ -37,6 +37,16 @@ class LimitsIT {
     @TempDir
     Path dir;
 
+    /** Each socket sends one byte and gets it back: its connection is open and forwarded. */
+    private static void echoOneByteEach(Socket... sockets) throws IOException {
+        for (int i = 0; i < sockets.length; i++) {
+            sockets[i].getOutputStream().write('1' + i);
+        }
+        for (int i = 0; i < sockets.length; i++) {
+            assertThat(sockets[i].getInputStream().read()).isEqualTo('1' + i);
+        }
+    }
+
     private static boolean closedAtOnce(int port) throws IOException {
         try (Socket s = ProxyFixture.connect(port)) {
             try {
@@ -55,10 +65,7 @@ class LimitsIT {
             ProxyServer proxy = ProxyFixture.server(running);
             int port = proxy.ports("capped").get(0);
             try (Socket one = ProxyFixture.connect(port); Socket two = ProxyFixture.connect(port)) {
-                one.getOutputStream().write('1');
-                two.getOutputStream().write('2');
-                assertThat(one.getInputStream().read()).isEqualTo('1');
-                assertThat(two.getInputStream().read()).isEqualTo('2');
+                echoOneByteEach(one, two);
                 assertThat(closedAtOnce(port)).isTrue();
                 assertThat(proxy.app("capped").stats().rejected()).isEqualTo(1);
             }
@@ -76,10 +83,7 @@ class LimitsIT {
             ProxyServer proxy = ProxyFixture.server(running);
             int port = proxy.ports("capped").get(0);
             try (Socket one = ProxyFixture.connect(port); Socket two = ProxyFixture.connect(port)) {
-                one.getOutputStream().write('1');
-                two.getOutputStream().write('2');
-                assertThat(one.getInputStream().read()).isEqualTo('1');
-                assertThat(two.getInputStream().read()).isEqualTo('2');
+                echoOneByteEach(one, two);
                 assertThat(closedAtOnce(port)).as("a third from 127.0.0.1").isTrue();
                 assertThat(proxy.app("capped").stats().rejected()).isEqualTo(1);
                 try (Socket other = new Socket(InetAddress.getLoopbackAddress(), port, InetAddress.getByName("127.0.0.2"), 0)) {

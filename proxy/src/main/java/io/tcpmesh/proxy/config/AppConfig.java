@@ -22,17 +22,20 @@ import java.util.Optional;
  *                          resets or times out before its first byte
  * @param maxConnectionsPerSource open connections from one client address above this are closed at once (0: none)
  * @param maxBandwidthPerConnection bytes per second each direction of one connection may carry (0: no cap)
+ * @param stallTimeout   a side that has bytes queued for it and takes none of them for this long, while the other
+ *                       side's reads are paused for it, has stopped reading: the connection is closed; zero disables
  * @param tls            TLS termination on every port of the app, or empty (plaintext, or TLS passed through)
  * @param targetTls      TLS toward the targets, verified, or empty (plaintext)
  */
 public record AppConfig(String name, List<Integer> ports, List<TargetSpec> targets, Balancing balancing,
                         Duration connectTimeout, Duration idleTimeout, int maxConnections, Duration responseTimeout,
                         boolean retryOnNoResponse, int maxConnectionsPerSource, long maxBandwidthPerConnection,
-                        Optional<TlsTermination> tls, Optional<TargetTls> targetTls) {
+                        Duration stallTimeout, Optional<TlsTermination> tls, Optional<TargetTls> targetTls) {
     /** The smallest bandwidth cap: below it one read buffer would stall a connection for seconds. */
     public static final long MIN_BANDWIDTH = 1024;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
 
     public AppConfig {
         Objects.requireNonNull(name, "Name cannot be null");
@@ -79,6 +82,10 @@ public record AppConfig(String name, List<Integer> ports, List<TargetSpec> targe
             throw new IllegalArgumentException("MaxBandwidthPerConnection must be 0 (no cap) or at least " + MIN_BANDWIDTH
                     + " bytes/s, not " + maxBandwidthPerConnection);
         }
+        stallTimeout = stallTimeout == null ? DEFAULT_STALL_TIMEOUT : stallTimeout;
+        if (stallTimeout.isNegative()) {
+            throw new IllegalArgumentException("StallTimeout cannot be negative (0s disables it)");
+        }
         tls = tls == null ? Optional.empty() : tls;
         targetTls = targetTls == null ? Optional.empty() : targetTls;
     }
@@ -86,11 +93,12 @@ public record AppConfig(String name, List<Integer> ports, List<TargetSpec> targe
     /** The same app with a first-byte deadline and replay set. */
     public AppConfig withResponse(Duration timeout, boolean retry) {
         return new AppConfig(name, ports, targets, balancing, connectTimeout, idleTimeout, maxConnections, timeout, retry,
-                maxConnectionsPerSource, maxBandwidthPerConnection, tls, targetTls);
+                maxConnectionsPerSource, maxBandwidthPerConnection, stallTimeout, tls, targetTls);
     }
 
     /** A minimal app, as the original exercise's file describes one. */
     public static AppConfig of(String name, List<Integer> ports, List<String> targets) {
-        return new AppConfig(name, ports, targets.stream().map(TargetSpec::parse).toList(), null, null, null, 0, null, false, 0, 0, null, null);
+        return new AppConfig(name, ports, targets.stream().map(TargetSpec::parse).toList(), null, null, null, 0, null, false, 0, 0,
+                null, null, null);
     }
 }

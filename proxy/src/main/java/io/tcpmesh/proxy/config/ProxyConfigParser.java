@@ -23,7 +23,7 @@ import java.util.Set;
 public final class ProxyConfigParser {
     static final Set<String> TOP_KEYS = Set.of("Apps", "MaxConnections");
     static final Set<String> APP_KEYS = Set.of("Name", "Ports", "Targets", "Balancing", "ConnectTimeout",
-            "IdleTimeout", "MaxConnections", "ResponseTimeout", "RetryOnNoResponse", "MaxConnectionsPerSource",
+            "IdleTimeout", "MaxConnections", "ResponseTimeout", "RetryOnNoResponse", "MaxConnectionsPerSource", "StallTimeout",
             "MaxBandwidthPerConnection", "Tls", "TargetTls");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -123,11 +123,12 @@ public final class ProxyConfigParser {
             boolean retry = bool(node.get("RetryOnNoResponse"), "'RetryOnNoResponse'");
             int perSource = integer(node.get("MaxConnectionsPerSource"), "'MaxConnectionsPerSource'", 0);
             long bandwidth = longInteger(node.get("MaxBandwidthPerConnection"), "'MaxBandwidthPerConnection'");
+            Duration stall = duration(node.get("StallTimeout"), "'StallTimeout'");
             Optional<TlsTermination> tls = TlsConfigParser.tls(node, base);
             Optional<TargetTls> targetTls = TlsConfigParser.targetTls(node, base);
             try {
                 return new AppConfig(name.asText(), ports, targets, balancing, connect, idle, max, response, retry,
-                        perSource, bandwidth, tls, targetTls);
+                        perSource, bandwidth, stall, tls, targetTls);
             } catch (IllegalArgumentException e) {
                 String m = e.getMessage();
                 int space = m.indexOf(' ');

@@ -48,7 +48,8 @@ class ProxyConfigParserTest {
     void responseAndLimitKeysParseWithDefaultsOff() {
         ProxyConfig config = ProxyConfigParser.parse("""
                 {"Apps": [{"Name": "md5", "Ports": [7000], "Targets": ["discovery:md5"], "ResponseTimeout": "2s",
-                  "RetryOnNoResponse": true, "MaxConnectionsPerSource": 50, "MaxBandwidthPerConnection": 1048576},
+                  "RetryOnNoResponse": true, "MaxConnectionsPerSource": 50, "MaxBandwidthPerConnection": 1048576,
+                  "StallTimeout": "5s"},
                   {"Name": "echo", "Ports": [8000], "Targets": ["discovery:echo"]}]}""", "t");
         AppConfig md5 = config.app("md5");
         assertThat(md5.responseTimeout()).isEqualTo(Duration.ofSeconds(2));
@@ -58,6 +59,8 @@ class ProxyConfigParserTest {
         AppConfig echo = config.app("echo");
         assertThat(echo.responseTimeout()).isZero();
         assertThat(echo.retryOnNoResponse()).isFalse();
+        assertThat(md5.stallTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(echo.stallTimeout()).isEqualTo(AppConfig.DEFAULT_STALL_TIMEOUT);
         assertThat(echo.maxConnectionsPerSource()).isZero();
         assertThat(echo.maxBandwidthPerConnection()).isZero();
     }

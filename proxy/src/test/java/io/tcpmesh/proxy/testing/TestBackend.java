@@ -24,10 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * until the client half-closes and answers the count in decimal and a newline.
  * The failing ones: FROZEN never accepts (the kernel completes connects from the backlog and nobody reads, as
  * with a SIGSTOPped process); DROP reads until the client half-closes and closes without answering; RESET reads
- * once and resets; PARTIAL reads until the half-close, answers one byte and closes.
+ * once and resets; PARTIAL reads until the half-close, answers one byte and closes; HANGUP reads once and closes in
+ * order (a FIN, no answer), as a server ending a request it will not serve (md5's minimum rate).
  */
 public final class TestBackend implements AutoCloseable {
-    public enum Mode { ECHO, MD5, FLOOD, SINK, FROZEN, DROP, RESET, PARTIAL }
+    public enum Mode { ECHO, MD5, FLOOD, SINK, FROZEN, DROP, RESET, PARTIAL, HANGUP }
 
     private volatile Mode mode;
     private final ServerSocket server;
@@ -137,6 +138,10 @@ public final class TestBackend implements AutoCloseable {
                     in.read(new byte[16384]);
                     s.setSoLinger(true, 0);
                     return;
+                }
+                case HANGUP -> {
+                    in.read(new byte[16384]);
+                    return; // closed in order with nothing read after the first bytes
                 }
                 case FROZEN -> throw new IllegalStateException("a frozen backend accepts nothing");
                 case FLOOD -> {

@@ -13,7 +13,8 @@
 #   --port-offset N     add N to every port, to run a second cluster beside the default one
 #   --run-dir DIR       logs, pids and data go here (default: dist/run)
 #   --no-build          never run Maven, even when the jars are missing
-# Environment: TCPMESH_PORT_OFFSET, TCPMESH_RUN_DIR, TCPMESH_ZK, TCPMESH_ZK_SERVERS, TCPMESH_ZK_AUTH, TCPMESH_HEAP (-Xmx per process, 256m).
+# Environment: TCPMESH_PORT_OFFSET, TCPMESH_RUN_DIR, TCPMESH_ZK, TCPMESH_ZK_SERVERS, TCPMESH_ZK_AUTH, TCPMESH_HEAP (-Xmx per process, 256m),
+# TCPMESH_CDS=off (no class-data sharing archive; by default bin/tcpmesh-cds makes one when the jars change).
 set -euo pipefail
 build=1
 tls=0
@@ -82,6 +83,19 @@ if [ ${#taken[@]} -gt 0 ]; then
   exit 1
 fi
 
+# class-data sharing: every JVM below maps one archive of the tcpmesh classes (made once per build of
+# the jars, about 5 s; without it each JVM parses and verifies ~6,000 classes itself, twice the CPU)
+if [ "${TCPMESH_CDS:-on}" != off ] && ! "$dist_home/bin/tcpmesh-cds" --check; then
+  echo "making the class-data sharing archive for these jars (once per build) ..."
+  "$dist_home/bin/tcpmesh-cds" --quiet || echo "start-cluster.sh: starting without class-data sharing (slower)" >&2
+fi
+
+# open files: the proxy below may hold MaxConnections (20000) proxied connections, two descriptors each
+nofile="$(ulimit -Hn)"
+if [ "$nofile" != unlimited ] && [ "$nofile" -lt 41000 ]; then
+  echo "start-cluster.sh: note: at most $nofile open files per process (ulimit -Hn): the proxy can hold about $(( (nofile - 1000) / 2 )) of its 20000 connections, a node about $((nofile - 1000)); an administrator raises the hard limit (README.md, Open files)" >&2
+fi
+
 start() { # NAME ARGS...
   local name="$1"; shift
   # the secret on every tcpmesh command line too (the path, not the secret), so a process restarted
@@ -125,10 +139,11 @@ fi
 
 # 5. ZooKeeper: standalone, or an ensemble of $ZK_SERVERS members on loopback
 await_zk() { # NAME PORT
-  for _ in $(seq 1 150); do
+  local pid; pid="$(pid_of "$1")"
+  for _ in $(seq 1 600); do
     port_open "$2" && return 0
-    pid_alive "$(pid_of "$1")" || fail "$1 exited"
-    sleep 0.2
+    pid_alive "$pid" || fail "$1 exited"
+    sleep 0.05
   done
   fail "$1 did not open port $2 within 30 s"
 }
@@ -187,14 +202,17 @@ JSON
 start proxy "$dist_home/bin/proxy" --config "$run_dir/proxy.json" --zk "$zk" --admin-port "$ADMIN_PORT"
 
 # 7. registered, or say who is not
-TCPMESH_HEAP=64m "$tcpmesh_java" io.tcpmesh.coordination.cli.StatusCommand --zk "$zk" --zk-wait 30s --quiet --timeout 90s \
+# a short-lived client: the first compiler tier only (the optimising one would cost more CPU than it saves)
+TCPMESH_HEAP=64m JAVA_OPTS="-XX:TieredStopAtLevel=1 ${JAVA_OPTS:-}" "$tcpmesh_java" io.tcpmesh.coordination.cli.StatusCommand --zk "$zk" --zk-wait 30s --quiet --timeout 90s \
   --wait "md5=3,echo=3,numbers=2,storage-collector=1,proxy=1" >"$run_dir/logs/status.log" 2>&1 &
 status_pid=$!
+started=()
+for f in "$run_dir"/pids/*.pid; do started+=("$(basename "$f" .pid)=$(cat "$f")"); done
 while pid_alive "$status_pid"; do # a process that exits stops the wait at once
-  for f in "$run_dir"/pids/*.pid; do
-    pid_alive "$(cat "$f")" || { kill "$status_pid" 2>/dev/null; fail "$(basename "$f" .pid) exited during start-up"; }
+  for p in "${started[@]}"; do
+    pid_alive "${p#*=}" || { kill "$status_pid" 2>/dev/null; fail "${p%%=*} exited during start-up"; }
   done
-  sleep 0.3
+  sleep 0.1
 done
 if ! wait "$status_pid"; then
   cat "$run_dir/logs/status.log" >&2

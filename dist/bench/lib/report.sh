@@ -87,6 +87,10 @@ write_report() {
     echo "compared with md5sum. \"direct\", \"tcpmesh\" and \"haproxy\" keep md5-service on the backend cores shared with the load"
     echo "tester, so the proxied rows and \"direct\" have the same budget."
     echo
+    echo "md5sum is timed again in every round just before md5-service alone: median of the per-round ratios"
+    echo "md5-service alone / md5sum **$(value 1 direct-alone ratio)**; md5-service's CPU seconds per GiB (user + sys, median)"
+    echo "$(value 1 direct-alone cpu-s/GiB); load average (1 min, median) $(value 1 md5sum load) at md5sum, $(value 1 direct-alone load) after md5-service alone."
+    echo
     echo "## 2. MD5 of 64-byte requests, a new connection each ($S2_CONNECTIONS in flight, closed loop)"
     echo
     table 2 "direct tcpmesh haproxy socat" "req/s p99"
@@ -123,9 +127,15 @@ write_report() {
     echo
     echo "## 8. Cluster start-up: \`start-cluster.sh\` until every service is registered (seconds, median of $REPEAT)"
     echo
-    echo "| what | seconds |"
-    echo "|---|---:|"
-    echo "| ZooKeeper + 3 md5 + 3 echo + 2 numbers + collector + proxy | $(value 8 tcpmesh seconds) |"
+    echo "ZooKeeper + 3 md5 + 3 echo + 2 numbers + collector + proxy, each JVM with and without the class-data"
+    echo "sharing archive (\`TCPMESH_CDS=off\`), in turn; CPU seconds used by the eleven processes when all had registered;"
+    echo "the 1-minute load average at that moment (the machine is shared: compare the two rows, not runs)."
+    echo
+    echo "| what | seconds | CPU seconds | load average |"
+    echo "|---|---:|---:|---:|"
+    echo "| with the archive | $(value 8 tcpmesh seconds) | $(value 8 tcpmesh cpu-s) | $(value 8 tcpmesh load) |"
+    echo "| without (\`TCPMESH_CDS=off\`) | $(value 8 tcpmesh-no-cds seconds) | $(value 8 tcpmesh-no-cds cpu-s) | $(value 8 tcpmesh-no-cds load) |"
+    echo "| making the archive (\`bin/tcpmesh-cds\`, once per build of the jars) | $(value 8 archive seconds) | | |"
     echo
     echo "## Goals of issue 18 (tcpmesh / HAProxy, one core each)"
     echo

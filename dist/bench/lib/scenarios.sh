@@ -63,27 +63,33 @@ warm_up() {
 }
 
 # 1. MD5 of one big stream: md5sum alone, md5-service direct, through tcpmesh, through HAProxy. MB/s.
+# md5sum is timed again in every round, just before the md5-service rounds, so that each ratio pairs two
+# figures taken under the same machine load (median of the per-round ratios: "ratio-alone").
 scenario_1() {
-  local bytes="$S1_BYTES" file="$BENCH_TMP/stream.bin" t0 t1 peer mean
+  local bytes="$S1_BYTES" file="$BENCH_TMP/stream.bin" t0 t1 peer mean r
   log "scenario 1: md5sum over a $((bytes >> 20)) MiB file in the page cache"
   head -c "$bytes" /dev/urandom >"$file"
   md5sum "$file" >/dev/null
-  t0=$(date +%s%N)
-  pinned "$LOAD_CPUS" md5sum "$file" >/dev/null
-  t1=$(date +%s%N)
-  printf 'scenario 1, md5sum: %smd5sum %s  (a %d-byte file)\n' "${LOAD_CPUS:+taskset -c $LOAD_CPUS }" "$file" "$bytes" >>"$COMMANDS"
-  record 1 md5sum MB/s "$(awk -v b="$bytes" -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f", b / (ns / 1e9) / 1e6 }')"
-  rm -f "$file"
-  for peer in $(rounds direct-alone direct tcpmesh haproxy); do
-    if [ "$peer" = direct-alone ]; then
-      scenario_1_alone "$bytes"
-      continue
-    fi
-    peer_up "$peer" || continue
-    load_run 1 "$peer" md5 --mode md5 --size "$bytes" --requests "$S1_REQUESTS" -c 1 --timeout 60s --drain 5m || continue
-    mean="$(json_num "$LAST_JSON" mean)"
-    record 1 "$peer" MB/s "$(awk -v b="$bytes" -v ms="$mean" 'BEGIN { printf "%.1f", (ms > 0 ? b / (ms / 1e3) / 1e6 : 0) }')"
+  printf 'scenario 1, md5sum: %smd5sum %s  (a %d-byte file), once per round\n' "${LOAD_CPUS:+taskset -c $LOAD_CPUS }" "$file" "$bytes" >>"$COMMANDS"
+  for r in $(seq 1 "$REPEAT"); do
+    t0=$(date +%s%N)
+    pinned "$LOAD_CPUS" md5sum "$file" >/dev/null
+    t1=$(date +%s%N)
+    S1_MD5SUM="$(awk -v b="$bytes" -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f", b / (ns / 1e9) / 1e6 }')"
+    record 1 md5sum MB/s "$S1_MD5SUM"
+    record 1 md5sum load "$(cut -d' ' -f1 /proc/loadavg)"
+    for peer in direct-alone direct tcpmesh haproxy; do
+      if [ "$peer" = direct-alone ]; then
+        scenario_1_alone "$bytes"
+        continue
+      fi
+      peer_up "$peer" || continue
+      load_run 1 "$peer" md5 --mode md5 --size "$bytes" --requests "$S1_REQUESTS" -c 1 --timeout 60s --drain 5m || continue
+      mean="$(json_num "$LAST_JSON" mean)"
+      record 1 "$peer" MB/s "$(awk -v b="$bytes" -v ms="$mean" 'BEGIN { printf "%.1f", (ms > 0 ? b / (ms / 1e3) / 1e6 : 0) }')"
+    done
   done
+  rm -f "$file"
 }
 
 # Scenario 1 "direct-alone": md5sum had a core to itself, while in the "direct" row md5-service shares
@@ -91,18 +97,26 @@ scenario_1() {
 # thread, taskset -a -p) to the proxy cores, idle while nothing goes through a proxy, for this one measurement,
 # and moved back after it; the load tester stays where it was. The "direct" row keeps the budget of the
 # proxied rows, so "through tcpmesh vs direct" still compares equal budgets. Needs the proxy cores to be
-# distinct from the load cores (2 cores or more).
+# distinct from the load cores (2 cores or more). Also records md5-service's CPU seconds per GiB (from
+# /proc/PID/stat around the run), this round's ratio to md5sum and the load average.
 scenario_1_alone() {
-  local bytes="$1" pid mean
+  local bytes="$1" pid mean before after mbs
   [ -n "$PROXY_CPUS" ] && [ "$PROXY_CPUS" != "$LOAD_CPUS" ] && [ "$BACKENDS" = tcpmesh ] || return 0
   pid="$(bg_pid md5-backend)"
   [ -n "$pid" ] || return 0
   move_to "$PROXY_CPUS" "$pid" || { log "scenario 1: could not move md5-service to cores $PROXY_CPUS"; return 0; }
   log "scenario 1: md5-service moved to cores $PROXY_CPUS (alone), load on ${LOAD_CPUS:-all}"
   S1_ALONE_NOTE="md5-service on cores $PROXY_CPUS alone (the proxy cores, idle then), load tester on ${LOAD_CPUS:-all}"
+  before="$(cut -d' ' -f14,15 "/proc/$pid/stat")"
   if load_run 1 direct-alone md5 --mode md5 --size "$bytes" --requests "$S1_REQUESTS" -c 1 --timeout 60s --drain 5m; then
+    after="$(cut -d' ' -f14,15 "/proc/$pid/stat")"
     mean="$(json_num "$LAST_JSON" mean)"
-    record 1 direct-alone MB/s "$(awk -v b="$bytes" -v ms="$mean" 'BEGIN { printf "%.1f", (ms > 0 ? b / (ms / 1e3) / 1e6 : 0) }')"
+    mbs="$(awk -v b="$bytes" -v ms="$mean" 'BEGIN { printf "%.1f", (ms > 0 ? b / (ms / 1e3) / 1e6 : 0) }')"
+    record 1 direct-alone MB/s "$mbs"
+    record 1 direct-alone ratio "$(awk -v a="$mbs" -v m="$S1_MD5SUM" 'BEGIN { printf "%.3f", (m > 0 ? a / m : 0) }')"
+    record 1 direct-alone cpu-s/GiB "$(awk -v b="$before" -v a="$after" -v n="$((bytes * S1_REQUESTS))" -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { split(b, x, " "); split(a, y, " "); printf "%.2f", (y[1] + y[2] - x[1] - x[2]) / hz / (n / 1073741824) }')"
+    record 1 direct-alone load "$(cut -d' ' -f1 /proc/loadavg)"
   fi
   move_to "${BACKEND_CPUS:-0-$((CORES - 1))}" "$pid" || log "scenario 1: could not move md5-service back to cores ${BACKEND_CPUS:-all}"
 }
@@ -214,20 +228,49 @@ scenario_7() {
 port_open_quiet() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # 8. Start-up: dist/start-cluster.sh (ZooKeeper and all ten processes) until every service is registered in
-# ZooKeeper, on its own port offset and run folder; stopped after each round. Seconds.
+# ZooKeeper, on its own port offset and run folder; stopped after each round. Seconds, and the CPU seconds
+# the eleven processes had used by then. Every round starts once with the class-data sharing archive
+# ("tcpmesh", made first by bin/tcpmesh-cds, its time recorded apart) and once without (TCPMESH_CDS=off,
+# "tcpmesh-no-cds"), in turn, so the two share the machine's load; the 1-minute load average is recorded
+# with each start.
 scenario_8() {
-  local r t0 t1 dir
+  local r t0 t1
+  log "scenario 8: bin/tcpmesh-cds --force (the archive start-cluster.sh makes once per build)"
+  printf 'scenario 8: dist/bin/tcpmesh-cds --force\n' >>"$COMMANDS"
+  t0=$(date +%s%N)
+  if "$BIN/tcpmesh-cds" --force >"$BENCH_TMP/startup-cds.log" 2>&1; then
+    t1=$(date +%s%N)
+    record 8 archive seconds "$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", ns / 1e9 }')"
+  else
+    log "scenario 8: tcpmesh-cds failed: $(tail -3 "$BENCH_TMP/startup-cds.log")"
+  fi
   for r in $(seq 1 "$REPEAT"); do
-    dir="$BENCH_TMP/startup-$r"
-    log "scenario 8: start-cluster.sh round $r"
-    printf 'scenario 8: dist/start-cluster.sh --no-build --port-offset %s --run-dir %s\n' "$STARTUP_OFFSET" "$dir" >>"$COMMANDS"
-    t0=$(date +%s%N)
-    if "$DIST/start-cluster.sh" --no-build --port-offset "$STARTUP_OFFSET" --run-dir "$dir" >"$BENCH_TMP/startup-$r.log" 2>&1; then
-      t1=$(date +%s%N)
-      record 8 tcpmesh seconds "$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", ns / 1e9 }')"
-    else
-      log "scenario 8: start-cluster.sh failed: $(tail -3 "$BENCH_TMP/startup-$r.log")"
-    fi
-    "$DIST/stop-cluster.sh" --run-dir "$dir" >/dev/null 2>&1 || true
+    startup_round tcpmesh "$r" on
+    startup_round tcpmesh-no-cds "$r" off
   done
+}
+
+# startup_round PEER ROUND on|off: one start-cluster.sh, timed, with TCPMESH_CDS set as given
+startup_round() {
+  local peer="$1" r="$2" cds="$3" dir t0 t1 cpu f pid stat
+  dir="$BENCH_TMP/startup-$peer-$r"
+  log "scenario 8: start-cluster.sh round $r, $peer"
+  printf 'scenario 8, %s: TCPMESH_CDS=%s dist/start-cluster.sh --no-build --port-offset %s --run-dir %s\n' \
+    "$peer" "$cds" "$STARTUP_OFFSET" "$dir" >>"$COMMANDS"
+  t0=$(date +%s%N)
+  if TCPMESH_CDS="$cds" "$DIST/start-cluster.sh" --no-build --port-offset "$STARTUP_OFFSET" --run-dir "$dir" >"$BENCH_TMP/startup-$peer-$r.log" 2>&1; then
+    t1=$(date +%s%N)
+    record 8 "$peer" seconds "$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", ns / 1e9 }')"
+    record 8 "$peer" load "$(cut -d' ' -f1 /proc/loadavg)"
+    cpu=0
+    for f in "$dir"/pids/*.pid; do
+      pid="$(cat "$f")"
+      stat="$(cut -d' ' -f14,15 "/proc/$pid/stat" 2>/dev/null || echo "0 0")"
+      cpu=$((cpu + ${stat% *} + ${stat#* }))
+    done
+    record 8 "$peer" cpu-s "$(awk -v t="$cpu" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }')"
+  else
+    log "scenario 8: start-cluster.sh failed: $(tail -3 "$BENCH_TMP/startup-$peer-$r.log")"
+  fi
+  "$DIST/stop-cluster.sh" --run-dir "$dir" >/dev/null 2>&1 || true
 }

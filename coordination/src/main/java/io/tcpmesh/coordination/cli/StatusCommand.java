@@ -11,6 +11,7 @@ import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.ExitCodes;
 import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.zookeeper.KeeperException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "tcpmesh-status", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Prints the live instances of every tcpmesh service and the leader of every election, from ZooKeeper.")
 public final class StatusCommand implements Callable<Integer> {
+    private static final long RECOUNT_MS = 1000;
+
     @Mixin
     ZooKeeperOptions zk = new ZooKeeperOptions();
 
@@ -69,20 +73,40 @@ public final class StatusCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Re-counts whenever ZooKeeper reports a change under a waited-for service (a child watch, or an
+     * existence watch while the service has no node yet), and at least once a second in case a watch
+     * was lost with a connection.
+     */
     private List<String> awaitCounts(CuratorFramework client) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
+        Semaphore changed = new Semaphore(0);
+        CuratorWatcher watcher = event -> changed.release();
         while (true) {
+            changed.drainPermits();
             List<String> missing = new ArrayList<>();
             for (Map.Entry<String, Integer> e : wait.entrySet()) {
-                int have = children(client, ServiceRegistry.SERVICES_PATH + "/" + e.getKey()).size();
+                int have = watchedChildren(client, ServiceRegistry.SERVICES_PATH + "/" + e.getKey(), watcher, changed);
                 if (have < e.getValue()) {
                     missing.add(e.getKey() + " (" + have + " of " + e.getValue() + ")");
                 }
             }
-            if (missing.isEmpty() || System.nanoTime() > deadline) {
+            long left = deadline - System.nanoTime();
+            if (missing.isEmpty() || left <= 0) {
                 return missing;
             }
-            Thread.sleep(200);
+            changed.tryAcquire(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, RECOUNT_MS), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static int watchedChildren(CuratorFramework client, String path, CuratorWatcher watcher, Semaphore changed) throws Exception {
+        try {
+            return client.getChildren().usingWatcher(watcher).forPath(path).size();
+        } catch (KeeperException.NoNodeException e) {
+            if (client.checkExists().usingWatcher(watcher).forPath(path) != null) {
+                changed.release(); // made in between: count again at once
+            }
+            return 0;
         }
     }
 

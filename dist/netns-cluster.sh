@@ -116,7 +116,8 @@ up() {
   cat >"$run/proxy.json" <<JSON
 {
   "Apps": [
-    { "Name": "md5", "Ports": [7000], "Targets": ["discovery:md5"], "Balancing": "least-connections", "ConnectTimeout": "1s", "IdleTimeout": "5m" },
+    { "Name": "md5", "Ports": [7000], "Targets": ["discovery:md5"], "Balancing": "least-connections", "ConnectTimeout": "1s", "IdleTimeout": "5m",
+      "ResponseTimeout": "2s", "RetryOnNoResponse": true },
     { "Name": "echo", "Ports": [8000], "Targets": ["discovery:echo"], "ConnectTimeout": "1s", "IdleTimeout": "10m" },
     { "Name": "numbers", "Ports": [7100], "Targets": ["discovery:numbers"], "ConnectTimeout": "1s", "IdleTimeout": "10m" }
   ]

@@ -8,8 +8,8 @@
 #                       2181.. , peer ports 2888.. , election ports 3888.. (each plus the offset)
 #   --zk-auth FILE      the ZooKeeper secret every process writes with (default: RUN-DIR/zk-auth, made when missing)
 #   --tls               make a throwaway CA and certificates in RUN-DIR/tls (needs openssl) and serve
-#                       TLS on every md5, echo and numbers node and the collector (the proxy passes it
-#                       through); the collector also requires agents' client certificates
+#                       TLS on every md5, echo and numbers node and the collector (the proxy terminates
+#                       it and speaks TLS to the nodes); the collector also requires agents' client certificates
 #   --port-offset N     add N to every port, to run a second cluster beside the default one
 #   --run-dir DIR       logs, pids and data go here (default: dist/run)
 #   --no-build          never run Maven, even when the jars are missing
@@ -183,15 +183,19 @@ mkdir -p "$run_dir/storage/reports"
 start "storage-collector-$COLLECTOR_PORT" "$dist_home/bin/storage-collector" --port "$COLLECTOR_PORT" --zk "$zk" \
   --admin-port "$COLLECTOR_ADMIN_PORT" --db "$run_dir/storage/runs.db" --reports "$run_dir/storage/reports" \
   ${tls_args[@]+"${tls_args[@]}"} ${tls_args[@]+--tls-client-ca "$tls_dir/ca.pem"}
-# dist/conf/proxy.json with this cluster's ports
+# dist/conf/proxy.json with this cluster's ports; with --tls the proxy terminates TLS and speaks TLS to the nodes
+app_tls=""
+if [ "$tls" = 1 ]; then
+  app_tls=', "Tls": {"Certificate": "tls/server-chain.pem", "Key": "tls/server.key"}, "TargetTls": {"Ca": "tls/ca.pem"}'
+fi
 cat >"$run_dir/proxy.json" <<JSON
 {
   "MaxConnections": 20000,
   "Apps": [
     { "Name": "md5", "Ports": [$MD5_PROXY_PORT], "Targets": ["discovery:md5"], "Balancing": "least-connections",
-      "ConnectTimeout": "1s", "IdleTimeout": "5m", "ResponseTimeout": "2s", "RetryOnNoResponse": true },
-    { "Name": "echo", "Ports": [$ECHO_PROXY_PORT], "Targets": ["discovery:echo"], "ConnectTimeout": "1s", "IdleTimeout": "10m" },
-    { "Name": "numbers", "Ports": [$NUMBERS_PROXY_PORT], "Targets": ["discovery:numbers"], "ConnectTimeout": "1s", "IdleTimeout": "10m" }
+      "ConnectTimeout": "1s", "IdleTimeout": "5m", "ResponseTimeout": "2s", "RetryOnNoResponse": true$app_tls },
+    { "Name": "echo", "Ports": [$ECHO_PROXY_PORT], "Targets": ["discovery:echo"], "ConnectTimeout": "1s", "IdleTimeout": "10m"$app_tls },
+    { "Name": "numbers", "Ports": [$NUMBERS_PROXY_PORT], "Targets": ["discovery:numbers"], "ConnectTimeout": "1s", "IdleTimeout": "10m"$app_tls }
   ]
 }
 JSON
@@ -248,8 +252,9 @@ if [ "$tls" = 1 ]; then
   bin="$(cd "$dist_home" && pwd)/bin"
   cat <<TLS
 
-TLS (--tls): every md5, echo and numbers node and the collector speak only TLS 1.3/1.2; the proxy passes
-it through. CA: $tls_dir/ca.pem (server certificate for localhost and 127.0.0.1, client certificate
+TLS (--tls): every md5, echo and numbers node and the collector speak only TLS 1.3/1.2; the proxy
+terminates TLS on its ports and speaks TLS to the nodes, verifying them (Tls and TargetTls in
+$run_dir/proxy.json). CA: $tls_dir/ca.pem (server certificate for localhost and 127.0.0.1, client certificate
 $tls_dir/client.pem with $tls_dir/client.key, which the collector requires). The plaintext commands
 above get closed. Try:
   printf 'Hello, MD5 server!' | socat -t 5 - OPENSSL:127.0.0.1:$MD5_PROXY_PORT,cafile=$tls_dir/ca.pem

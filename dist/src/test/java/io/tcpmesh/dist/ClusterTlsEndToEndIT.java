@@ -11,7 +11,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code start-cluster.sh --tls}: throwaway certificates, TLS on every node and the collector, used with socat. */
+/**
+ * {@code start-cluster.sh --tls}: throwaway certificates, TLS on every node and the collector, the proxy terminating
+ * TLS and speaking it to the nodes, used with socat.
+ */
 class ClusterTlsEndToEndIT {
     private static final Path DIST = Path.of("").toAbsolutePath();
 
@@ -58,6 +61,12 @@ class ClusterTlsEndToEndIT {
         Shell.Result r = sh.run("printf 'Hello, MD5 server!' | socat -t 5 - OPENSSL:127.0.0.1:" + port(7000) + ",cafile=" + ca(),
                 Duration.ofSeconds(30));
         assertThat(r.output().trim()).as("%s", r).isEqualTo("ba6f4fdbbfad6e8613f4f9459db93c7e");
+        // the proxy terminated the client's TLS and spoke TLS to the md5 node
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port(9000) + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern("tcpmesh_proxy_tls_handshakes_total\\{app=\"md5\",side=\"clients\",version=\"TLSv1.3\"} [1-9]")
+                .containsPattern("tcpmesh_proxy_tls_handshakes_total\\{app=\"md5\",side=\"targets\",version=\"TLSv1.3\"} [1-9]");
     }
 
     @Test

@@ -15,16 +15,20 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
- * Reloads the configuration on SIGHUP, when the file changes, and when the ZooKeeper node (default
+ * Reloads the configuration on SIGHUP, when the file (or a TLS file the running configuration names) changes,
+ * and when the ZooKeeper node (default
  * {@code <root>/config/proxy}) is created, changed or deleted. The node, while it exists, takes precedence
  * over the file. Every reload runs on one thread, in order; an invalid configuration leaves the running one
  * in place, and is logged and counted.
@@ -50,12 +54,21 @@ public final class ConfigReloader implements AutoCloseable {
     private volatile String source = "file";
     private volatile byte[] zkData;
     private volatile String fileStamp;
+    private final Supplier<List<Path>> tlsFiles;
+    private volatile String tlsStamp;
     private CuratorCache cache;
 
     private volatile boolean hangup;
 
     /** {@code client} may be null: no ZooKeeper node then, only the file and SIGHUP. */
     public ConfigReloader(ConfigConsumer consumer, ProxySettings settings, CuratorFramework client, String logName) {
+        this(consumer, settings, client, logName, List::of);
+    }
+
+    /** @param tlsFiles the certificate, key and CA files of the running configuration, watched like the file */
+    public ConfigReloader(ConfigConsumer consumer, ProxySettings settings, CuratorFramework client, String logName,
+                          Supplier<List<Path>> tlsFiles) {
+        this.tlsFiles = tlsFiles;
         this.consumer = consumer;
         this.logName = logName;
         this.settings = settings;
@@ -66,6 +79,7 @@ public final class ConfigReloader implements AutoCloseable {
 
     public void start() {
         fileStamp = stamp();
+        tlsStamp = tlsStamp();
         hangup = StopSignals.onHangup(() -> reload("SIGHUP"));
         long every = settings.watchInterval().toMillis();
         poller.scheduleWithFixedDelay(this::checkFile, every, every, TimeUnit.MILLISECONDS);
@@ -85,6 +99,11 @@ public final class ConfigReloader implements AutoCloseable {
     }
 
     private void checkFile() {
+        String tls = tlsStamp();
+        if (!Objects.equals(tls, tlsStamp)) {
+            tlsStamp = tls;
+            reload("TLS file change"); // from the current source, the node or the file
+        }
         String now = stamp();
         if (!Objects.equals(now, fileStamp)) {
             fileStamp = now;
@@ -97,8 +116,20 @@ public final class ConfigReloader implements AutoCloseable {
     }
 
     private String stamp() {
+        return stamp(settings.configFile());
+    }
+
+    private String tlsStamp() {
+        StringBuilder s = new StringBuilder();
+        for (Path p : tlsFiles.get()) {
+            s.append(p).append('=').append(stamp(p)).append(';');
+        }
+        return s.toString();
+    }
+
+    private static String stamp(Path file) {
         try {
-            BasicFileAttributes a = Files.readAttributes(settings.configFile(), BasicFileAttributes.class);
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
             return a.lastModifiedTime().toMillis() + "/" + a.size() + "/" + a.fileKey();
         } catch (IOException e) {
             return "missing";
@@ -119,7 +150,8 @@ public final class ConfigReloader implements AutoCloseable {
         byte[] zk = zkData;
         try {
             ProxyConfig next = zk != null
-                    ? ProxyConfigParser.parse(new String(zk, StandardCharsets.UTF_8), "ZooKeeper " + settings.configNode())
+                    ? ProxyConfigParser.parse(new String(zk, StandardCharsets.UTF_8), "ZooKeeper " + settings.configNode(),
+                            settings.configFile().toAbsolutePath().getParent())
                     : ProxyConfigParser.read(settings.configFile());
             consumer.apply(next);
             source = zk != null ? "ZooKeeper " + settings.configNode() : settings.configFile().toString();

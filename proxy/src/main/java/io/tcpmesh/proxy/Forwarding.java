@@ -1,16 +1,17 @@
 package io.tcpmesh.proxy;
 
 import io.tcpmesh.proxy.routing.ProxiedApp;
+import io.tcpmesh.proxy.tls.ProxyTls;
 import org.apache.mina.transport.socket.nio.NioSocketConnector;
 
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What the session handlers and each {@link ProxyConnection} use of the forwarding core: the node's name for
- * logs, the connector and timer, the global connection count and the apps by port. It knows no
+ * logs, the connector and timer, the global connection count, the apps by port and their TLS. It knows no
  * {@link ProxyServer}, so the core's parts depend on it and not on each other.
  */
-record Forwarding(String name, ProxySockets sockets, GlobalConnections connections, AppTable apps) {
+record Forwarding(String name, ProxySockets sockets, GlobalConnections connections, AppTable apps, ProxyTls tls) {
     NioSocketConnector connector() {
         return sockets.connector();
     }

@@ -1,8 +1,10 @@
 package io.tcpmesh.proxy;
 
+import io.tcpmesh.proxy.tls.ProxyTls;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.service.IoHandlerAdapter;
 import org.apache.mina.core.session.IoSession;
+import org.apache.mina.filter.FilterEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +15,21 @@ final class ProxyBackendHandler extends IoHandlerAdapter {
 
     ProxyBackendHandler(Forwarding core) {
         this.core = core;
+    }
+
+    /** TLS toward the target, for an app with TargetTls: before the session opens. */
+    @Override
+    public void sessionCreated(IoSession session) {
+        core.tls().originate(session);
+    }
+
+    /** The target finished its TLS handshake: it is taking the request (progress for ResponseTimeout). */
+    @Override
+    public void event(IoSession session, FilterEvent event) {
+        ProxyConnection pair = ProxyConnection.of(session);
+        if (pair != null && pair.isBackend(session) && ProxyTls.secured(session, event)) {
+            pair.backendDrained();
+        }
     }
 
     @Override

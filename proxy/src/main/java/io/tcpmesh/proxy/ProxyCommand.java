@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
                 "a fixed host:port, or instances discovered in ZooKeeper (discovery:SERVICE, discovery:SERVICE?leader).",
                 "Reloads on SIGHUP, when the file changes, and from ZooKeeper <root>/config/proxy when that node exists.",
                 "Registers as service 'proxy' at its admin address: --admin-port (default 9000; /stats, /cluster, /metrics, /health).",
-                "--port is not used: the apps' ports come from the file.",
+                "--port is not used: the apps' ports come from the file; so is TLS: per app, \"Tls\" (terminate) and \"TargetTls\" (to the targets).",
                 "See docs/proxy.md."})
 public final class ProxyCommand implements Callable<Integer> {
     /** The proxy serves its admin pages at the port it registers: --admin-port (default 9000) and --admin-bind are the shared options. */
@@ -51,6 +51,9 @@ public final class ProxyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int adminPort = service.adminPortOrNull() == null ? 9000 : service.adminPortOrNull();
+        if (service.tls().isPresent()) {
+            throw new IllegalArgumentException("--tls-cert: the proxy's TLS is per app: \"Tls\" in its configuration (see docs/proxy.md)");
+        }
         ProxySettings settings = new ProxySettings(config, service.adminBindText(), adminPort, watchInterval, configNode);
         ProxyConfig initial = ProxyConfigParser.read(config);
         service.port(adminPort).adminServedByService(true);

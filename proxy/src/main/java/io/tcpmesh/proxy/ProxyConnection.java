@@ -1,10 +1,12 @@
 package io.tcpmesh.proxy;
 
 import io.tcpmesh.coordination.server.ReadThrottle;
+import io.tcpmesh.coordination.tls.TlsFilter;
 import io.tcpmesh.proxy.config.AppConfig;
 import io.tcpmesh.proxy.routing.DownReason;
 import io.tcpmesh.proxy.routing.ProxiedApp;
 import io.tcpmesh.proxy.routing.Target;
+import io.tcpmesh.proxy.tls.ProxyTls;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.future.ConnectFuture;
 import org.apache.mina.core.future.WriteFuture;
@@ -145,6 +147,7 @@ final class ProxyConnection {
                 s.setAttribute(PAIR, this);
                 s.setAttribute(FUTURE, fut);
                 s.setAttribute(ProxyProcessors.SAME_AS, client);
+                ProxyTls.toTarget(s, config, address);
             });
             connecting = f;
             connectingTarget = t;
@@ -489,8 +492,11 @@ final class ProxyConnection {
             return; // a target this connection has left for another
         }
         try {
-            // MINA has no half-close: shut the socket's output under it, once its queue has been written
-            ((SocketChannel) ((NioSession) session).getChannel()).shutdownOutput();
+            // MINA has no half-close: shut the socket's output under it, once its queue has been written;
+            // over TLS, close_notify is the half-close
+            if (!TlsFilter.shutdownOutput(session)) {
+                ((SocketChannel) ((NioSession) session).getChannel()).shutdownOutput();
+            }
         } catch (IOException | RuntimeException e) {
             log.debug("[{}] {} session {}: shutdownOutput failed: {}", core.name(), app.name(), session.getId(), e.toString());
             session.closeNow();

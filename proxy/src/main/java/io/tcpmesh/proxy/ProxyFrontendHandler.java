@@ -1,10 +1,12 @@
 package io.tcpmesh.proxy;
 
 import io.tcpmesh.proxy.routing.ProxiedApp;
+import io.tcpmesh.proxy.tls.ProxyTls;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.service.IoHandlerAdapter;
 import org.apache.mina.core.session.IdleStatus;
 import org.apache.mina.core.session.IoSession;
+import org.apache.mina.filter.FilterEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +60,18 @@ final class ProxyFrontendHandler extends IoHandlerAdapter {
         }
         ProxyConnection pair = new ProxyConnection(core, session, app, source);
         session.setAttribute(ProxyConnection.PAIR, pair);
-        pair.connectNext();
+        if (!core.tls().terminate(session, app.name())) {
+            pair.connectNext();
+        }
+    }
+
+    /** A TLS client's handshake is done: only now is a target connected (a silent client costs no target). */
+    @Override
+    public void event(IoSession session, FilterEvent event) {
+        ProxyConnection pair = ProxyConnection.of(session);
+        if (pair != null && ProxyTls.secured(session, event)) {
+            pair.connectNext();
+        }
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.tcpmesh.proxy.admin.AdminServer;
 import io.tcpmesh.proxy.config.ProxyConfig;
 import io.tcpmesh.proxy.routing.Discovery;
 import io.tcpmesh.proxy.routing.HealthChecker;
+import io.tcpmesh.proxy.tls.ProxyTls;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import org.apache.curator.framework.CuratorFramework;
@@ -56,7 +57,7 @@ public final class ProxyModule extends AbstractModule {
     @Provides
     @Singleton
     ConfigReloader reloader(ProxyServer server, CuratorFramework client, Node node) {
-        return new ConfigReloader(server::apply, settings, client, node.name());
+        return new ConfigReloader(server::apply, settings, client, node.name(), () -> ProxyTls.files(server.config()));
     }
 
     @Provides

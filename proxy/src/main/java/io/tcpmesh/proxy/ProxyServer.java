@@ -9,6 +9,7 @@ import io.tcpmesh.proxy.routing.AppStats;
 import io.tcpmesh.proxy.routing.Discovery;
 import io.tcpmesh.proxy.routing.HealthChecker;
 import io.tcpmesh.proxy.routing.ProxiedApp;
+import io.tcpmesh.proxy.tls.ProxyTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxySockets sockets = new ProxySockets();
     private final AppTable apps;
     private final Listeners listeners;
+    private final ProxyTls tls;
     private final GlobalConnections connections = new GlobalConnections(() -> config().maxConnections());
     private volatile ProxyConfig config;
     private volatile boolean stopping;
@@ -44,7 +46,8 @@ public final class ProxyServer implements AutoCloseable {
         this.config = initial;
         this.health = health;
         this.apps = new AppTable(discovery, node.name());
-        Forwarding core = new Forwarding(node.name(), sockets, connections, apps);
+        this.tls = new ProxyTls(node::name);
+        Forwarding core = new Forwarding(node.name(), sockets, connections, apps, tls);
         sockets.handle(new ProxyFrontendHandler(core), new ProxyBackendHandler(core));
         this.listeners = new Listeners(sockets.acceptor(), bindAddress, node.name());
     }
@@ -65,6 +68,7 @@ public final class ProxyServer implements AutoCloseable {
             throw new IllegalStateException("the proxy is stopping: configuration not applied");
         }
         Map<Integer, String> ports = listeners.bind(next);
+        tls.update(next); // new clients get the new certificates; open ones keep theirs
         Set<ProxiedApp> gone = apps.apply(next, ports);
         sockets.abandonedConnectsAfter(next.apps().stream().map(AppConfig::connectTimeout).max(Duration::compareTo)
                 .orElse(AppConfig.DEFAULT_CONNECT_TIMEOUT));
@@ -118,7 +122,7 @@ public final class ProxyServer implements AutoCloseable {
     /** A snapshot for the admin pages. */
     public ProxyStatus status(ReloadStats reloads) {
         return new ProxyStatus(node.name(), stopping, connections.active(), config.maxConnections(), connections.rejected(),
-                queuedBytes(), reloads, stats());
+                queuedBytes(), reloads, stats(), tls.stats());
     }
 
     public boolean isStopping() {

@@ -111,6 +111,9 @@ public final class ServiceOptions {
             if (tlsClientCa != null) {
                 throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
             }
+            if (!tlsHandshakeTimeout.equals(TlsServerConfig.DEFAULT_HANDSHAKE_TIMEOUT)) {
+                throw new IllegalArgumentException("--tls-handshake-timeout needs --tls-cert and --tls-key");
+            }
             return Optional.empty();
         }
         if (tlsCert == null || tlsKey == null) {

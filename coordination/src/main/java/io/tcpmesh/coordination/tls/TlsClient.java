@@ -2,6 +2,7 @@ package io.tcpmesh.coordination.tls;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
@@ -55,15 +56,7 @@ public final class TlsClient {
         int timeout = plain.getSoTimeout();
         plain.setSoTimeout((int) TlsServerConfig.DEFAULT_HANDSHAKE_TIMEOUT.toMillis());
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
-        SSLParameters parameters = socket.getSSLParameters();
-        parameters.setProtocols(TlsContexts.PROTOCOLS.toArray(String[]::new));
-        if (!config.insecure()) {
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        }
-        if (!TlsFilter.isIpAddress(host)) {
-            parameters.setServerNames(List.of(new SNIHostName(host)));
-        }
-        socket.setSSLParameters(parameters);
+        socket.setSSLParameters(parameters(socket.getSSLParameters(), host));
         try {
             socket.startHandshake();
         } catch (IOException e) {
@@ -72,6 +65,28 @@ public final class TlsClient {
         }
         socket.setSoTimeout(timeout);
         return socket;
+    }
+
+    /**
+     * A client engine for {@code host}, with the same rules as {@link #wrap}; for programs that drive
+     * non-blocking channels themselves (the load tester).
+     */
+    public SSLEngine engine(String host, int port) {
+        SSLEngine engine = context.createSSLEngine(host, port);
+        engine.setUseClientMode(true);
+        engine.setSSLParameters(parameters(engine.getSSLParameters(), host));
+        return engine;
+    }
+
+    private SSLParameters parameters(SSLParameters parameters, String host) {
+        parameters.setProtocols(TlsContexts.PROTOCOLS.toArray(String[]::new));
+        if (!config.insecure()) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        if (!TlsFilter.isIpAddress(host)) {
+            parameters.setServerNames(List.of(new SNIHostName(host)));
+        }
+        return parameters;
     }
 
     /** A filter for a MINA connector session to {@code host}. */

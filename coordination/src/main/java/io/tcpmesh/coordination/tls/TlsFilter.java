@@ -66,16 +66,34 @@ public final class TlsFilter extends SslFilter {
     private final boolean requireClientCertificate;
     private final Optional<String> serverName;
     private final boolean verifyServerName;
+    private final List<String> protocols;
 
     private TlsFilter(SSLContext context, Object owner, Duration handshakeTimeout, TlsStats stats,
                       boolean requireClientCertificate, Optional<String> serverName, boolean verifyServerName) {
-        super(context);
+        this(context, owner, handshakeTimeout, stats, requireClientCertificate, serverName, verifyServerName, TlsContexts.PROTOCOLS);
+    }
+
+    private TlsFilter(SSLContext context, Object owner, Duration handshakeTimeout, TlsStats stats,
+                      boolean requireClientCertificate, Optional<String> serverName, boolean verifyServerName,
+                      List<String> protocols) {
+        // no auto start: the handshake begins in sessionOpened, never when the filter is added to a session
+        // (a connector session's connect future completes only after its sessionCreated, where a proxy adds it)
+        super(context, false);
         this.owner = Objects.requireNonNull(owner, "owner cannot be null");
         this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout cannot be null");
         this.stats = Objects.requireNonNull(stats, "stats cannot be null");
         this.requireClientCertificate = requireClientCertificate;
         this.serverName = Objects.requireNonNull(serverName, "serverName cannot be null");
         this.verifyServerName = verifyServerName;
+        this.protocols = List.copyOf(protocols);
+        if (this.protocols.isEmpty() || !TlsContexts.PROTOCOLS.containsAll(this.protocols)) {
+            throw new IllegalArgumentException("TLS protocols must be among " + TlsContexts.PROTOCOLS + ", not " + protocols);
+        }
+    }
+
+    /** The same filter offering only these protocols (a non-empty subset of {@link TlsContexts#PROTOCOLS}). */
+    public TlsFilter withProtocols(List<String> only) {
+        return new TlsFilter(sslContext, owner, handshakeTimeout, stats, requireClientCertificate, serverName, verifyServerName, only);
     }
 
     /**
@@ -177,7 +195,7 @@ public final class TlsFilter extends SslFilter {
                 : sslContext.createSSLEngine();
         engine.setUseClientMode(!session.isServer());
         SSLParameters parameters = engine.getSSLParameters();
-        parameters.setProtocols(TlsContexts.PROTOCOLS.toArray(String[]::new));
+        parameters.setProtocols(protocols.toArray(String[]::new));
         if (session.isServer()) {
             parameters.setNeedClientAuth(requireClientCertificate);
         } else {
@@ -345,6 +363,25 @@ public final class TlsFilter extends SslFilter {
             log.info("[{}] {}: TCP FIN without close_notify (a truncated TLS stream): closing", owner, session.getRemoteAddress());
             session.closeNow();
         }
+    }
+
+    /**
+     * MINA's handler passes some handshake failures on as {@code exceptionCaught} (on the I/O thread, when it
+     * decodes a record that fails); a handler that closes the session then would leave them uncounted. They are
+     * this filter's to count, log and close.
+     */
+    @Override
+    public void exceptionCaught(NextFilter next, IoSession session, Throwable cause) throws Exception {
+        SSLException tls = cause instanceof SSLException e ? e
+                : cause != null && cause.getCause() instanceof SSLException e ? e : null;
+        if (tls == null) {
+            super.exceptionCaught(next, session, cause);
+            return;
+        }
+        State state = state(session);
+        ObservedEngine engine = state.engine;
+        SSLException first = engine != null && engine.failure() != null ? engine.failure() : tls;
+        failed(session, state, TlsFailure.of(first), first);
     }
 
     private void deadlinePassed(IoSession session) {

@@ -101,6 +101,7 @@ public final class AdminServer implements AutoCloseable {
         m.put("reloadsFailed", s.reloads().failed());
         m.put("lastReloadError", s.reloads().lastError());
         m.put("apps", s.apps());
+        m.put("tls", s.tls());
         m.put("rates", ratesJson(s));
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
     }

@@ -40,6 +40,7 @@ public final class ProxyMetrics {
         targetCounter("tcpmesh_proxy_target_bytes_out", "Bytes from the target to clients", TargetStats::bytesOut);
         targetCounter("tcpmesh_proxy_target_connect_failures", "Failed connection attempts to the target", TargetStats::connectFailures);
         targetCounter("tcpmesh_proxy_target_retries", "Attempts on the target after another target failed", TargetStats::retries);
+        tlsMetrics();
         GaugeWithCallback.builder().name("tcpmesh_proxy_queued_bytes").help("Bytes waiting in the proxy's write queues")
                 .callback(cb -> cb.call(current.queuedBytes())).register(registry);
         CounterWithCallback.builder().name("tcpmesh_proxy_reloads").help("Configuration reloads by result")
@@ -51,6 +52,22 @@ public final class ProxyMetrics {
         CounterWithCallback.builder().name("tcpmesh_proxy_connections_rejected_global")
                 .help("Client connections closed at once by the global connection cap")
                 .callback(cb -> cb.call(current.rejectedConnections())).register(registry);
+    }
+
+    /** Per app and side ({@code clients}: Tls, {@code targets}: TargetTls). */
+    private void tlsMetrics() {
+        CounterWithCallback.builder().name("tcpmesh_proxy_tls_handshakes_started").help("TLS handshakes begun")
+                .labelNames("app", "side")
+                .callback(cb -> current.tls().forEach(t -> cb.call(t.started(), t.app(), t.side()))).register(registry);
+        CounterWithCallback.builder().name("tcpmesh_proxy_tls_handshakes").help("TLS handshakes completed, by TLS version")
+                .labelNames("app", "side", "version")
+                .callback(cb -> current.tls().forEach(t -> t.completed().forEach((v, n) -> cb.call(n, t.app(), t.side(), v))))
+                .register(registry);
+        CounterWithCallback.builder().name("tcpmesh_proxy_tls_handshake_failures")
+                .help("TLS handshakes failed, by reason (timeout: not finished within the handshake deadline)")
+                .labelNames("app", "side", "reason")
+                .callback(cb -> current.tls().forEach(t -> t.failed().forEach((r, n) -> cb.call(n, t.app(), t.side(), r))))
+                .register(registry);
     }
 
     private void appGauge(String name, String help, ToDoubleFunction<AppStats> value) {

@@ -1,6 +1,7 @@
 package io.tcpmesh.proxy.admin;
 
 import io.tcpmesh.proxy.routing.AppStats;
+import io.tcpmesh.proxy.tls.TlsAppStats;
 
 import java.util.List;
 
@@ -15,10 +16,13 @@ import java.util.List;
  * @param queuedBytes         bytes waiting in MINA's write queues, over every session
  * @param reloads             the reloader's counters
  * @param apps                per app and target
+ * @param tls                 TLS handshakes per app with {@code Tls} or {@code TargetTls}
  */
 public record ProxyStatus(String node, boolean draining, int activeConnections, int maxConnections,
-                          long rejectedConnections, long queuedBytes, ReloadStats reloads, List<AppStats> apps) {
+                          long rejectedConnections, long queuedBytes, ReloadStats reloads, List<AppStats> apps,
+                          List<TlsAppStats> tls) {
     public ProxyStatus {
         apps = List.copyOf(apps);
+        tls = List.copyOf(tls);
     }
 }

@@ -2,6 +2,7 @@ package io.tcpmesh.proxy.admin;
 
 import io.tcpmesh.proxy.routing.AppStats;
 import io.tcpmesh.proxy.routing.TargetStats;
+import io.tcpmesh.proxy.tls.TlsAppStats;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -60,7 +61,30 @@ final class StatsPage {
             }
             h.append("</table>");
         }
+        tls(h, status);
         return h.append("</body></html>").toString();
+    }
+
+    /** One row per app and side: handshakes begun, completed by version, failed by reason. */
+    private static void tls(StringBuilder h, ProxyStatus status) {
+        if (status.tls().isEmpty()) {
+            return;
+        }
+        h.append("<table><caption>TLS handshakes</caption><tr><th>app</th><th>side</th><th>begun</th><th>completed</th>")
+                .append("<th>failed</th><th>by version</th><th>failures by reason</th></tr>");
+        for (TlsAppStats t : status.tls()) {
+            StringBuilder reasons = new StringBuilder();
+            t.failed().forEach((reason, n) -> {
+                if (n > 0) {
+                    reasons.append(reasons.length() == 0 ? "" : ", ").append(reason).append(' ').append(n);
+                }
+            });
+            h.append("<tr><td class=l>").append(esc(t.app())).append("</td><td class=l>").append(t.side())
+                    .append("</td><td>").append(t.started()).append("</td><td>").append(t.completedTotal())
+                    .append("</td><td>").append(t.failedTotal()).append("</td><td class=l>").append(esc(t.completed().toString()))
+                    .append("</td><td class=l>").append(esc(reasons.toString())).append("</td></tr>");
+        }
+        h.append("</table>");
     }
 
     static String perSecond(double v) {

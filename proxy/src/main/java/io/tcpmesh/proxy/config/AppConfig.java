@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One app of the configuration: the ports it listens on and the targets it forwards to.
@@ -23,11 +24,13 @@ import java.util.Objects;
  * @param maxBandwidthPerConnection bytes per second each direction of one connection may carry (0: no cap)
  * @param stallTimeout   a side that has bytes queued for it and takes none of them for this long, while the other
  *                       side's reads are paused for it, has stopped reading: the connection is closed; zero disables
+ * @param tls            TLS termination on every port of the app, or empty (plaintext, or TLS passed through)
+ * @param targetTls      TLS toward the targets, verified, or empty (plaintext)
  */
 public record AppConfig(String name, List<Integer> ports, List<TargetSpec> targets, Balancing balancing,
                         Duration connectTimeout, Duration idleTimeout, int maxConnections, Duration responseTimeout,
                         boolean retryOnNoResponse, int maxConnectionsPerSource, long maxBandwidthPerConnection,
-                        Duration stallTimeout) {
+                        Duration stallTimeout, Optional<TlsTermination> tls, Optional<TargetTls> targetTls) {
     /** The smallest bandwidth cap: below it one read buffer would stall a connection for seconds. */
     public static final long MIN_BANDWIDTH = 1024;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
@@ -83,16 +86,19 @@ public record AppConfig(String name, List<Integer> ports, List<TargetSpec> targe
         if (stallTimeout.isNegative()) {
             throw new IllegalArgumentException("StallTimeout cannot be negative (0s disables it)");
         }
+        tls = tls == null ? Optional.empty() : tls;
+        targetTls = targetTls == null ? Optional.empty() : targetTls;
     }
 
     /** The same app with a first-byte deadline and replay set. */
     public AppConfig withResponse(Duration timeout, boolean retry) {
         return new AppConfig(name, ports, targets, balancing, connectTimeout, idleTimeout, maxConnections, timeout, retry,
-                maxConnectionsPerSource, maxBandwidthPerConnection, stallTimeout);
+                maxConnectionsPerSource, maxBandwidthPerConnection, stallTimeout, tls, targetTls);
     }
 
     /** A minimal app, as the original exercise's file describes one. */
     public static AppConfig of(String name, List<Integer> ports, List<String> targets) {
-        return new AppConfig(name, ports, targets.stream().map(TargetSpec::parse).toList(), null, null, null, 0, null, false, 0, 0, null);
+        return new AppConfig(name, ports, targets.stream().map(TargetSpec::parse).toList(), null, null, null, 0, null, false, 0, 0,
+                null, null, null);
     }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,7 +24,7 @@ public final class ProxyConfigParser {
     static final Set<String> TOP_KEYS = Set.of("Apps", "MaxConnections");
     static final Set<String> APP_KEYS = Set.of("Name", "Ports", "Targets", "Balancing", "ConnectTimeout",
             "IdleTimeout", "MaxConnections", "ResponseTimeout", "RetryOnNoResponse", "MaxConnectionsPerSource", "StallTimeout",
-            "MaxBandwidthPerConnection");
+            "MaxBandwidthPerConnection", "Tls", "TargetTls");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ProxyConfigParser() {
@@ -36,13 +37,22 @@ public final class ProxyConfigParser {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
-        return parse(text, file.toString());
+        Path parent = file.toAbsolutePath().getParent();
+        return parse(text, file.toString(), parent == null ? Path.of("") : parent);
     }
 
-    /** Parses a configuration; throws {@link ConfigException} naming {@code source}, the app, the key and the problem. */
+    /** Parses a configuration, relative file names against the working folder. */
     public static ProxyConfig parse(String json, String source) {
+        return parse(json, source, Path.of(""));
+    }
+
+    /**
+     * Parses a configuration and loads the TLS files it names (relative names resolved against {@code base});
+     * throws {@link ConfigException} naming {@code source}, the app, the key and the problem.
+     */
+    public static ProxyConfig parse(String json, String source, Path base) {
         try {
-            return parse(JSON.readTree(json));
+            return parse(JSON.readTree(json), base);
         } catch (JsonProcessingException e) {
             throw new ConfigException(source + ": not valid JSON: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
@@ -51,7 +61,7 @@ public final class ProxyConfigParser {
         }
     }
 
-    private static ProxyConfig parse(JsonNode root) {
+    private static ProxyConfig parse(JsonNode root, Path base) {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("the configuration must be a JSON object with an \"Apps\" list");
         }
@@ -62,13 +72,13 @@ public final class ProxyConfigParser {
         }
         List<AppConfig> list = new ArrayList<>();
         for (int i = 0; i < apps.size(); i++) {
-            list.add(app(apps.get(i), i));
+            list.add(app(apps.get(i), i, base));
         }
         int max = integer(root.get("MaxConnections"), "key 'MaxConnections'", ProxyConfig.DEFAULT_MAX_CONNECTIONS);
         return new ProxyConfig(list, max);
     }
 
-    private static AppConfig app(JsonNode node, int index) {
+    private static AppConfig app(JsonNode node, int index, Path base) {
         String where = "app #" + (index + 1);
         if (!node.isObject()) {
             throw new IllegalArgumentException(where + ": not a JSON object");
@@ -114,9 +124,11 @@ public final class ProxyConfigParser {
             int perSource = integer(node.get("MaxConnectionsPerSource"), "'MaxConnectionsPerSource'", 0);
             long bandwidth = longInteger(node.get("MaxBandwidthPerConnection"), "'MaxBandwidthPerConnection'");
             Duration stall = duration(node.get("StallTimeout"), "'StallTimeout'");
+            Optional<TlsTermination> tls = TlsConfigParser.tls(node, base);
+            Optional<TargetTls> targetTls = TlsConfigParser.targetTls(node, base);
             try {
                 return new AppConfig(name.asText(), ports, targets, balancing, connect, idle, max, response, retry,
-                        perSource, bandwidth, stall);
+                        perSource, bandwidth, stall, tls, targetTls);
             } catch (IllegalArgumentException e) {
                 String m = e.getMessage();
                 int space = m.indexOf(' ');
@@ -167,7 +179,7 @@ public final class ProxyConfigParser {
     }
 
     /** A duration as text ({@code "2s"}, {@code "500ms"}) or a number of milliseconds. */
-    private static Duration duration(JsonNode n, String what) {
+    static Duration duration(JsonNode n, String what) {
         if (n == null) {
             return null;
         }
@@ -181,7 +193,7 @@ public final class ProxyConfigParser {
         }
     }
 
-    private static void checkKeys(JsonNode node, Set<String> known, String where) {
+    static void checkKeys(JsonNode node, Set<String> known, String where) {
         for (Iterator<String> it = ((ObjectNode) node).fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!known.contains(key)) {

@@ -63,7 +63,7 @@ final class EchoConnection extends LoadConnection {
             out.clear();
             worker.payload().fill(out, written, toWrite);
             out.flip();
-            int n = channel.write(out);
+            int n = wire.write(out);
             written += n;
             stats.sent(n);
             if (out.hasRemaining()) {
@@ -77,7 +77,7 @@ final class EchoConnection extends LoadConnection {
     void readable(long now) throws IOException {
         ByteBuffer in = worker.readBuffer();
         in.clear();
-        int n = channel.read(in);
+        int n = wire.read(in);
         if (n < 0) {
             failed(ErrorKind.RESET, now);
             return;

@@ -17,6 +17,8 @@ public enum ErrorKind {
     WRONG_REPLY,
     /** Still unanswered when the run ended and the drain time ran out. */
     DROPPED,
+    /** The TLS handshake failed (an untrusted certificate, no common protocol) or a TLS record was bad. */
+    TLS,
     /** Any other I/O failure. */
     OTHER;
 
@@ -32,6 +34,9 @@ public enum ErrorKind {
     }
 
     static ErrorKind of(IOException e) {
+        if (e instanceof javax.net.ssl.SSLException) {
+            return TLS;
+        }
         if (e instanceof ConnectException) {
             return REFUSED;
         }

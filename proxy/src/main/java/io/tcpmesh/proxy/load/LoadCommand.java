@@ -4,8 +4,10 @@ import io.tcpmesh.coordination.VersionProvider;
 import io.tcpmesh.coordination.bootstrap.Durations;
 import io.tcpmesh.coordination.bootstrap.ExitCodes;
 import io.tcpmesh.coordination.bootstrap.Sizes;
+import io.tcpmesh.coordination.tls.TlsClientOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,7 +37,8 @@ import java.util.concurrent.TimeUnit;
                 "Examples:",
                 "  load --mode echo -c 50 -d 10s 127.0.0.1:8000",
                 "  load --config proxy.json -c 10 --rate 5000 --shape sine --rate-max 20000 --period 10s --html r.html",
-                "  load --mode md5 --size 1G --requests 1 127.0.0.1:7000"})
+                "  load --mode md5 --size 1G --requests 1 127.0.0.1:7000",
+                "  load --tls --tls-ca ca.pem -c 50 -d 10s localhost:8000"})
 public final class LoadCommand implements Callable<Integer> {
     public static final int WRONG_REPLY = 4;
     public static final int NOTHING_ANSWERED = 5;
@@ -119,6 +122,9 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--max-errors", paramLabel = "N",
             description = "How many failed requests (refused, reset, timed out) still exit 0 (default: ${DEFAULT-VALUE}); a wrong reply always exits 4.")
     long maxErrors;
+
+    @Mixin
+    TlsClientOptions tls = new TlsClientOptions();
 
     @Option(names = {"-q", "--quiet"}, description = "No progress line.")
     boolean quiet;
@@ -311,8 +317,11 @@ public final class LoadCommand implements Callable<Integer> {
         } else if (rateMax != null || period != null || !"constant".equalsIgnoreCase(shape)) {
             throw new IllegalArgumentException("--shape, --rate-max and --period need --rate (without --rate the loop is closed)");
         }
+        if (selfTarget != null && tls.enabled()) {
+            throw new IllegalArgumentException("--self-test runs a plaintext echo server: drop --tls");
+        }
         return new LoadConfig(all, m, connections, d, requests, payload, rateShape, sweep, timeout, drain, threads,
-                json, html, !quiet);
+                json, html, !quiet, tls.client("load", err));
     }
 
     private static Payload messageOf(String text) {
@@ -332,6 +341,7 @@ public final class LoadCommand implements Callable<Integer> {
         s.put("messageBytes", cfg.payload().length());
         s.put("load", cfg.openLoop() ? "open loop, " + cfg.shape().describe() : "closed loop");
         s.put("timeout", Durations.format(cfg.timeout()));
+        s.put("tls", cfg.tls().map(t -> t.config().insecure() ? "yes, not verified" : "yes, verified").orElse("no"));
         s.put("threads", cfg.threads());
         s.put("cores", Runtime.getRuntime().availableProcessors());
         s.put("java", System.getProperty("java.version"));

@@ -1,21 +1,26 @@
 package io.tcpmesh.proxy.load;
 
+import io.tcpmesh.coordination.tls.TlsClient;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One load run, validated. {@code duration} bounds the run in time; {@code requests} (when positive) bounds it
  * in requests; whichever comes first ends it. {@code shape} null means a closed loop (each connection sends
  * its next request when the last one is answered). {@code sweep} empty means one run with {@code connections}.
+ * {@code tls} present: every connection speaks TLS (its handshake is part of the connect).
  */
 public record LoadConfig(List<LoadTarget> targets, Mode mode, int connections, Duration duration, long requests,
                          Payload payload, RateShape shape, List<Integer> sweep, Duration timeout, Duration drain,
-                         int threads, Path json, Path html, boolean progress) {
+                         int threads, Path json, Path html, boolean progress, Optional<TlsClient> tls) {
     static final int MAX_CONNECTIONS = 20_000;
 
     public LoadConfig {
         targets = List.copyOf(targets);
+        tls = tls == null ? Optional.empty() : tls;
         sweep = List.copyOf(sweep);
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("give at least one target (host:port, --target or --config)");
@@ -63,6 +68,6 @@ public record LoadConfig(List<LoadTarget> targets, Mode mode, int connections, D
     /** The same run with another number of connections per target (a point of a sweep). */
     LoadConfig withConnections(int n) {
         return new LoadConfig(targets, mode, n, duration, requests, payload, shape, List.of(), timeout, drain,
-                threads, json, html, progress);
+                threads, json, html, progress, tls);
     }
 }

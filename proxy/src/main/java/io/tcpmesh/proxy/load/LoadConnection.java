@@ -13,6 +13,9 @@ abstract class LoadConnection {
     final LoadStats stats;
     SocketChannel channel;
     SelectionKey key;
+    /** What the connection reads and writes through once connected (and, with TLS, its handshake done). */
+    Wire wire;
+    private TlsWire handshaking;
 
     LoadConnection(LoadWorker worker, LoadTarget target) {
         this.worker = worker;
@@ -29,7 +32,7 @@ abstract class LoadConnection {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             if (channel.connect(target.address())) {
                 key = channel.register(worker.selector(), 0, this);
-                connected(System.nanoTime());
+                opened(System.nanoTime());
             } else {
                 key = channel.register(worker.selector(), SelectionKey.OP_CONNECT, this);
             }
@@ -46,19 +49,51 @@ abstract class LoadConnection {
         try {
             if (selected.isConnectable()) {
                 channel.finishConnect();
-                key.interestOps(0);
-                connected(now);
+                opened(now);
+                return;
+            }
+            if (handshaking != null) {
+                handshake(now);
                 return;
             }
             if (selected.isReadable()) {
                 readable(now);
+                for (int i = 0; i < 1024 && selected == key && wire.bufferedInput(); i++) {
+                    readable(now); // TLS decoded more than one read took
+                }
             }
-            if (selected == key && selected.isValid() && selected.isWritable()) {
+            if (selected == key && selected.isValid() && selected.isWritable() && (!wire.pendingOutput() || wire.flush())) {
                 writable(now);
             }
         } catch (IOException e) {
             failed(ErrorKind.of(e), now);
         }
+    }
+
+    /** Connected: plaintext goes on at once, TLS after its handshake. */
+    private void opened(long now) throws IOException {
+        javax.net.ssl.SSLEngine engine = worker.tlsEngine(target);
+        if (engine == null) {
+            wire = Wire.plain(channel);
+            key.interestOps(0);
+            connected(now);
+            return;
+        }
+        handshaking = new TlsWire(engine, channel);
+        engine.beginHandshake();
+        handshake(now);
+    }
+
+    private void handshake(long now) throws IOException {
+        int waitFor = handshaking.handshake();
+        if (waitFor != 0) {
+            key.interestOps(waitFor);
+            return;
+        }
+        wire = handshaking;
+        handshaking = null;
+        key.interestOps(0);
+        connected(now);
     }
 
     final void closeChannel() {
@@ -71,9 +106,12 @@ abstract class LoadConnection {
         }
         channel = null;
         key = null;
+        wire = null;
+        handshaking = null;
     }
 
-    final void interest(int ops) {
+    final void interest(int wanted) {
+        int ops = wire != null && wire.pendingOutput() ? wanted | SelectionKey.OP_WRITE : wanted;
         if (key != null && key.isValid() && key.interestOps() != ops) {
             key.interestOps(ops);
         }

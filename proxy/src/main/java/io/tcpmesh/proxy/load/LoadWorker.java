@@ -266,6 +266,11 @@ final class LoadWorker implements Runnable {
         return timeoutNanos;
     }
 
+    /** A TLS engine for a new connection to {@code target}, or null for plaintext. */
+    javax.net.ssl.SSLEngine tlsEngine(LoadTarget target) {
+        return config.tls().map(t -> t.engine(target.host(), target.port())).orElse(null);
+    }
+
     ByteBuffer readBuffer() {
         return readBuffer;
     }

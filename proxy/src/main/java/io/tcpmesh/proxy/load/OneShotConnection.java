@@ -60,7 +60,7 @@ final class OneShotConnection extends LoadConnection {
             out.clear();
             worker.payload().fill(out, written, size);
             out.flip();
-            int n = channel.write(out);
+            int n = wire.write(out);
             written += n;
             stats.sent(n);
             if (n > 0) {
@@ -70,14 +70,14 @@ final class OneShotConnection extends LoadConnection {
                 return;
             }
         }
-        channel.shutdownOutput();
+        wire.shutdownOutput();
         interest(SelectionKey.OP_READ);
     }
 
     @Override
     void readable(long now) throws IOException {
         ByteBuffer in = ByteBuffer.wrap(reply, replied, reply.length - replied);
-        int n = channel.read(in);
+        int n = wire.read(in);
         if (n < 0) {
             if (replied == 0) {
                 failed(ErrorKind.RESET, now);

@@ -109,4 +109,24 @@ class ProxyConfigParserTest {
         }
         assertThatThrownBy(() -> ProxyConfigParser.parse("{\"Apps\": [", "p")).hasMessageStartingWith("p: not valid JSON");
     }
+
+    @Test
+    void tlsErrorsNameTheAppTheKeyAndTheFile() {
+        String app = "{\"Apps\": [{\"Name\": \"md5\", \"Ports\": [7000], \"Targets\": [\"127.0.0.1:7001\"], %s}]}";
+        assertThatThrownBy(() -> ProxyConfigParser.parse(app.formatted("\"Tls\": {\"Certficate\": \"server.pem\", \"Key\": \"k\"}"),
+                "t", java.nio.file.Path.of("/etc/tcpmesh")))
+                .hasMessage("t: app 'md5': key 'Tls': key 'Certficate': unknown key (did you mean 'Certificate'?)");
+        assertThatThrownBy(() -> ProxyConfigParser.parse(app.formatted("\"Tls\": {\"Certificate\": \"server.pem\"}"), "t"))
+                .hasMessage("t: app 'md5': key 'Tls': 'Key': missing or not a file name");
+        assertThatThrownBy(() -> ProxyConfigParser.parse(app.formatted("\"Tls\": {\"Certificate\": \"server.pem\", \"Key\": \"server.key\"}"),
+                "t", java.nio.file.Path.of("/no/such/dir")))
+                .hasMessage("t: app 'md5': key 'Tls': /no/such/dir/server.pem: no such file");
+        assertThatThrownBy(() -> ProxyConfigParser.parse(app.formatted(
+                "\"Tls\": {\"Certificate\": \"c\", \"Key\": \"k\", \"Protocols\": [\"TLSv1.3\", \"TLSv1\"]}"), "t"))
+                .hasMessage("t: app 'md5': key 'Tls': Protocols: 'TLSv1' is not supported; tcpmesh speaks only TLSv1.3 and TLSv1.2");
+        assertThatThrownBy(() -> ProxyConfigParser.parse(app.formatted("\"TargetTls\": {\"Ca\": \"/no/ca.pem\"}"), "t"))
+                .hasMessage("t: app 'md5': key 'TargetTls': /no/ca.pem: no such file");
+        assertThatThrownBy(() -> ProxyConfigParser.parse(app.formatted("\"TargetTls\": {\"Ca\": \"ca.pem\", \"ServerName\": \"a b\"}"), "t"))
+                .hasMessage("t: app 'md5': key 'TargetTls': ServerName 'a b' is not a host name or an IP address");
+    }
 }

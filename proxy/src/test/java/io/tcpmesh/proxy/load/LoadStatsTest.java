@@ -40,7 +40,7 @@ class LoadStatsTest {
         assertThat(s.errors(ErrorKind.WRONG_REPLY)).isEqualTo(1);
         assertThat(s.errors(ErrorKind.TIMEOUT)).isEqualTo(1);
         assertThat(s.errors(ErrorKind.RESET)).isZero();
-        assertThat(s.errorsByKind()).containsOnlyKeys("refused", "reset", "timeout", "wrongReply", "dropped", "other");
+        assertThat(s.errorsByKind()).containsOnlyKeys("refused", "reset", "timeout", "wrongReply", "dropped", "tls", "other");
     }
 
     @Test

@@ -36,10 +36,17 @@ public final class Md5Process implements AutoCloseable {
     }
 
     public static Md5Process start(TestZooKeeper zk) throws IOException {
-        Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-Xmx64m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Md5ServiceCommand.class.getName(),
-                "--bind", "127.0.0.1", "--port", "0", "--zk", zk.connectString(), "--zk-root", zk.root(),
-                "--zk-session-timeout", "2s").redirectErrorStream(true).start();
+        return start(zk, List.of());
+    }
+
+    /** With more options, such as {@code --tls-cert FILE --tls-key FILE}. */
+    public static Md5Process start(TestZooKeeper zk, List<String> more) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx64m",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                Md5ServiceCommand.class.getName(), "--bind", "127.0.0.1", "--port", "0", "--zk", zk.connectString(),
+                "--zk-root", zk.root(), "--zk-session-timeout", "2s"));
+        command.addAll(more);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             return new Md5Process(p);
         } catch (RuntimeException | Error e) {

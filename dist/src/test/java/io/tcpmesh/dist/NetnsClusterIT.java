@@ -66,11 +66,11 @@ class NetnsClusterIT {
             assertThat(checks(sh)).as("proxied checks right after the cut").filteredOn(l -> !l.contains("echo master port"))
                     .hasSize(3).allMatch(l -> l.startsWith("ok "));
             Timing.await("every check passes with the ZooKeeper leader cut off", Duration.ofSeconds(30), () -> checks(sh),
-                    l -> l.size() == 4 && l.stream().allMatch(c -> c.startsWith("ok ")));
+                    NetnsClusterIT::allPass);
             assertThat(echoLeader(sh)).as("the echo leader unchanged").isEqualTo(other);
             sh.run("./netns-cluster.sh heal " + zkLeader, Duration.ofSeconds(10));
             Timing.await("every check passes after the heal", Duration.ofSeconds(30), () -> checks(sh),
-                    l -> l.size() == 4 && l.stream().allMatch(c -> c.startsWith("ok ")));
+                    NetnsClusterIT::allPass);
             assertThat(echoLeader(sh)).as("the echo leader unchanged after the heal").isEqualTo(other);
         } finally {
             Shell.Result down = sh.run("./netns-cluster.sh down", Duration.ofMinutes(1));
@@ -95,6 +95,11 @@ class NetnsClusterIT {
         Shell.Result check = sh.run("./netns-cluster.sh check", Duration.ofMinutes(1));
         assertThat(check.exitCode()).as("check: %s", check).isZero();
         assertThat(lines(check)).hasSize(4).allMatch(l -> l.startsWith("ok "));
+    }
+
+    /** All four checks ran and passed. */
+    private static boolean allPass(List<String> lines) {
+        return lines.size() == 4 && lines.stream().allMatch(l -> l.startsWith("ok "));
     }
 
     /** The check's result lines ("ok ..." or "FAIL ..."); an error running it gives a FAIL line. */

@@ -135,6 +135,9 @@ start_http_backend() {
   local d="$BENCH_TMP/nginx-http"
   mkdir -p "$d/logs" "$d/www"
   head -c 1400 /dev/zero | tr '\0' 'x' >"$d/www/page.html"
+  # nginx's workers drop root's rights (user nobody): they must be able to read the page, or every answer is a 403
+  chmod a+rx "$BENCH_TMP" "$d" "$d/www"
+  chmod a+r "$d/www/page.html"
   cat >"$d/nginx.conf" <<CFG
 worker_processes 1;
 pid $d/nginx.pid;

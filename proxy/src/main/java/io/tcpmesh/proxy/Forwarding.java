@@ -2,7 +2,6 @@ package io.tcpmesh.proxy;
 
 import io.tcpmesh.proxy.routing.ProxiedApp;
 import io.tcpmesh.proxy.tls.ProxyTls;
-import org.apache.mina.transport.socket.nio.NioSocketConnector;
 
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -12,7 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * {@link ProxyServer}, so the core's parts depend on it and not on each other.
  */
 record Forwarding(String name, ProxySockets sockets, GlobalConnections connections, AppTable apps, ProxyTls tls) {
-    NioSocketConnector connector() {
+    EagerConnector connector() {
         return sockets.connector();
     }
 

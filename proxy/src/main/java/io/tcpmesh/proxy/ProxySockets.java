@@ -5,7 +5,6 @@ import org.apache.mina.core.service.IoHandler;
 import org.apache.mina.core.service.IoService;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
-import org.apache.mina.transport.socket.nio.NioSocketConnector;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -26,7 +25,7 @@ final class ProxySockets implements AutoCloseable {
     static final String MAX_READ_PROPERTY = "tcpmesh.proxy.maxReadPerEvent";
     private final ProxyProcessors processors;
     private final NioSocketAcceptor acceptor;
-    private final NioSocketConnector connector;
+    private final EagerConnector connector;
     private final ScheduledExecutorService timer;
 
     ProxySockets() {
@@ -38,7 +37,7 @@ final class ProxySockets implements AutoCloseable {
         acceptor.setCloseOnDeactivation(false);
         acceptor.getSessionConfig().setTcpNoDelay(true);
         acceptor.getSessionConfig().setMaxReadBufferSize(maxReadPerEvent());
-        this.connector = new NioSocketConnector(processors);
+        this.connector = new EagerConnector(processors);
         connector.getSessionConfig().setTcpNoDelay(true);
         connector.getSessionConfig().setMaxReadBufferSize(maxReadPerEvent());
         connector.setConnectTimeoutMillis(60_000); // until the first configuration: see abandonedConnectsAfter
@@ -69,7 +68,7 @@ final class ProxySockets implements AutoCloseable {
         return acceptor;
     }
 
-    NioSocketConnector connector() {
+    EagerConnector connector() {
         return connector;
     }
 

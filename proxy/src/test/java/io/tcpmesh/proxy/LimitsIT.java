@@ -6,7 +6,6 @@ import io.tcpmesh.coordination.Instance;
 import io.tcpmesh.coordination.ServiceRegistry;
 import io.tcpmesh.coordination.ServiceWatch;
 import io.tcpmesh.coordination.bootstrap.RunningService;
-import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
 import io.tcpmesh.coordination.testing.TestZooKeeper;
 import io.tcpmesh.coordination.testing.Timing;
 import io.tcpmesh.proxy.testing.ProxyFixture;
@@ -15,14 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -169,17 +165,9 @@ class LimitsIT {
     @Test
     void badConfigurationAtStartExitsWith2NamingTheProblem() throws Exception {
         Path file = ProxyFixture.write(dir, "{\"Apps\": [{\"Name\": \"md5\", \"Ports\": [7000], \"Targets\": [\"discovery:md5\"], \"Balance\": \"round-robin\"}]}");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream saved = System.err;
-        int code;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            code = ServiceLauncher.execute(new ProxyCommand(), "--config", file.toString(), "--zk", zk.connectString());
-        } finally {
-            System.setErr(saved);
-        }
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8))
+        ProxyFixture.Exit exit = ProxyFixture.run("--config", file.toString(), "--zk", zk.connectString());
+        assertThat(exit.code()).isEqualTo(2);
+        assertThat(exit.stderr())
                 .contains(file + ": app 'md5': key 'Balance': unknown key (did you mean 'Balancing'?)");
     }
 
@@ -188,18 +176,10 @@ class LimitsIT {
         try (ServerSocket taken = new ServerSocket(0)) {
             Path file = ProxyFixture.write(dir, "{\"Apps\": [{\"Name\": \"md5\", \"Ports\": [%d], \"Targets\": [\"127.0.0.1:1\"]}]}"
                     .formatted(taken.getLocalPort()));
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            PrintStream saved = System.err;
-            int code;
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            try {
-                code = ServiceLauncher.execute(new ProxyCommand(), "--config", file.toString(), "--zk", zk.connectString(),
-                        "--zk-root", zk.root(), "--admin-port", "0", "--bind", "0.0.0.0");
-            } finally {
-                System.setErr(saved);
-            }
-            assertThat(code).isEqualTo(3);
-            assertThat(err.toString(StandardCharsets.UTF_8)).contains("app 'md5' port " + taken.getLocalPort());
+            ProxyFixture.Exit exit = ProxyFixture.run("--config", file.toString(), "--zk", zk.connectString(),
+                    "--zk-root", zk.root(), "--admin-port", "0", "--bind", "0.0.0.0");
+            assertThat(exit.code()).isEqualTo(3);
+            assertThat(exit.stderr()).contains("app 'md5' port " + taken.getLocalPort());
         }
     }
 

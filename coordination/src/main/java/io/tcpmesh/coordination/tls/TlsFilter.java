@@ -10,6 +10,7 @@ import org.apache.mina.core.write.WriteRequest;
 import org.apache.mina.filter.ssl.EncryptedWriteRequest;
 import org.apache.mina.filter.ssl.SslFilter;
 import org.apache.mina.filter.ssl.SslHandler;
+import org.apache.mina.filter.ssl.TightSslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -222,6 +223,18 @@ public final class TlsFilter extends SslFilter {
 
     static boolean isIpAddress(String name) {
         return name.contains(":") || name.matches("[0-9.]+");
+    }
+
+    /** As MINA's, with {@link TightSslHandler} (buffers sized to one engine call) in place of its own handler. */
+    @Override
+    protected synchronized void onConnected(NextFilter next, IoSession session) throws SSLException {
+        SslHandler handler = (SslHandler) session.getAttribute(SSL_HANDLER);
+        if (handler == null) {
+            SSLEngine engine = createEngine(session, (InetSocketAddress) session.getRemoteAddress());
+            handler = new TightSslHandler(engine, EXECUTOR, session);
+            session.setAttribute(SSL_HANDLER, handler);
+        }
+        handler.open(next);
     }
 
     @Override

@@ -5,14 +5,17 @@ import io.tcpmesh.coordination.bootstrap.ServiceLauncher;
 import io.tcpmesh.coordination.bootstrap.ServiceOptions;
 import io.tcpmesh.coordination.testing.TestZooKeeper;
 import io.tcpmesh.proxy.ConfigReloader;
+import io.tcpmesh.proxy.ProxyCommand;
 import io.tcpmesh.proxy.ProxyModule;
 import io.tcpmesh.proxy.ProxyServer;
 import io.tcpmesh.proxy.ProxySettings;
 import io.tcpmesh.proxy.config.ProxyConfigParser;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -25,6 +28,23 @@ import java.time.Duration;
 /** Starts a real proxy in this JVM on a written configuration file, with a test ZooKeeper. */
 public final class ProxyFixture {
     private ProxyFixture() {
+    }
+
+    /** What the proxy's command line returned and wrote to stderr: for runs that are meant to end at start. */
+    public record Exit(int code, String stderr) {
+    }
+
+    /** Runs {@code proxy ARGS} as its main method would, to its end, with stderr captured. */
+    public static Exit run(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = ServiceLauncher.execute(new ProxyCommand(), args);
+            return new Exit(code, err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(saved);
+        }
     }
 
     public static Path write(Path dir, String json) throws IOException {

@@ -67,6 +67,26 @@ class ProxyTlsIT {
         return ProxyFixture.start(zk, ProxyFixture.write(dir, "{\"Apps\": [" + apps + "]}"));
     }
 
+    @Test
+    void aMissingOrUnparsableCertificateOrKeyAtStartExitsWith2NamingTheFile() throws Exception {
+        Path missingKey = dir.resolve("missing.key");
+        Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a certificate\n");
+        Path notAKey = Files.writeString(dir.resolve("not-a-key.pem"), Files.readString(certs.serverChain()));
+        record Case(Path certificate, Path key, Path named, String says) {
+        }
+        for (Case c : List.of(new Case(certs.serverChain(), missingKey, missingKey, "no such file"),
+                new Case(garbage, certs.serverKey(), garbage, "no PEM certificate"),
+                new Case(certs.serverChain(), notAKey, notAKey, "no PKCS#8 PEM private key"))) {
+            Path file = ProxyFixture.write(dir, """
+                    {"Apps": [{"Name": "echo-tls", "Ports": [0], "Targets": ["127.0.0.1:1"],
+                      "Tls": {"Certificate": "%s", "Key": "%s"}}]}""".formatted(c.certificate(), c.key()));
+            ProxyFixture.Exit exit = ProxyFixture.run("--config", file.toString(), "--zk", zk.connectString(),
+                    "--zk-root", zk.root(), "--admin-port", "0");
+            assertThat(exit.code()).as("exit code for %s", c).isEqualTo(2);
+            assertThat(exit.stderr()).as("stderr for %s", c).contains(c.named() + ": " + c.says());
+        }
+    }
+
     private static TlsClient verifying() {
         return TlsClient.of(TlsClientConfig.verifying(certs.ca()), "test", System.err);
     }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The tcpmesh benchmark suite: eight scenarios, each peer in the same run, on loopback.
+# The tcpmesh benchmark suite: nine scenarios, each peer in the same run, on loopback.
 #
 #   dist/bench/run.sh            # about 10 minutes; writes docs/BENCHMARKS.md
 #   dist/bench/run.sh --quick    # about 3 minutes (smaller streams, 5 s per measurement)
@@ -9,7 +9,9 @@
 #   --repeat N              measure every peer N times, interleaved, and report the median (default 1)
 #   --only 1,3,5            run only these scenarios (4 uses 3's HAProxy figure, or measures it):
 #                           1 MD5 stream, 2 MD5 per connection, 3 echo 64 B, 4 echo p99 at 70%, 5 bulk,
-#                           6 connection rate, 7 HTTP via wrk (keep-alive, Connection: close), 8 cluster start-up
+#                           6 connection rate, 7 HTTP via wrk (keep-alive, Connection: close), 8 cluster start-up,
+#                           9 the real topology (discovery:md5 over 3 md5 nodes, least-connections, MD5 per
+#                           connection, against HAProxy leastconn; tcpmesh backends only: skipped with socat)
 #   --out FILE              report path (default: docs/BENCHMARKS.md beside dist/)
 #   --backends tcpmesh|socat  tcpmesh's md5-service and echo-node (default), or socat stand-ins
 #   --peers "LIST"          peers to start, default "tcpmesh haproxy nginx socat" (direct is always measured)
@@ -18,7 +20,8 @@
 #   --backend-cpus LIST     cores for ZooKeeper and the backends; default: as the load tester
 #   --no-install            do not apt-get install missing peers
 #   --keep                  keep the temporary directory (configs, logs, JSON reports)
-# Ports 20000-20999 on 127.0.0.1 (scenario 8: a cluster on port offset 3500). Needs root only to install packages. Java programs from dist/bin
+# Ports 20000-20999 on 127.0.0.1 (scenario 8: a cluster on port offset 3500; scenario 9: two more md5 nodes on
+# 20102-20103, tcpmesh on 20400, HAProxy on 20410 and its stats page on 20910). Needs root only to install packages. Java programs from dist/bin
 # (TCPMESH_CLASSPATH may point at a classpath instead of dist/target/lib).
 set -euo pipefail
 
@@ -37,7 +40,7 @@ BIN="$DIST/bin"
 
 BENCH_ARGS="$*"
 MODE=full
-ONLY="1 2 3 4 5 6 7 8"
+ONLY="1 2 3 4 5 6 7 8 9"
 STARTUP_OFFSET=3500
 OUT="$ROOT/docs/BENCHMARKS.md"
 BACKENDS=tcpmesh
@@ -72,7 +75,7 @@ while [ $# -gt 0 ]; do
 done
 case "$BACKENDS" in tcpmesh|socat) ;; *) echo "run.sh: --backends must be tcpmesh or socat" >&2; exit 2 ;; esac
 case "$REPEAT" in [1-9]) ;; *) echo "run.sh: --repeat takes 1-9" >&2; exit 2 ;; esac
-for s in $ONLY; do case "$s" in [1-8]) ;; *) echo "run.sh: --only takes scenarios 1-8, not '$s'" >&2; exit 2 ;; esac; done
+for s in $ONLY; do case "$s" in [1-9]) ;; *) echo "run.sh: --only takes scenarios 1-9, not '$s'" >&2; exit 2 ;; esac; done
 
 if [ "$MODE" = quick ]; then
   WARMUP=2s; DURATION=5s; S1_BYTES=$((256 << 20)); S1_REQUESTS=1; S5_BYTES=$((1 << 30)); S2_CONNECTIONS=16
@@ -105,7 +108,8 @@ for p in $PEERS; do
 done
 "$BIN/load" --version >/dev/null 2>&1 || die "dist/bin/load does not run: $("$BIN/load" --version 2>&1 | tail -1)"
 for p in "$ZK_PORT" "$MD5_PORT" "$ECHO_PORT" "$TCPMESH_MD5" "$TCPMESH_ECHO" "$HAPROXY_MD5" "$HAPROXY_ECHO" "$NGINX_MD5" "$NGINX_ECHO" "$SOCAT_MD5" \
-         "$HTTP_BACKEND" "$TCPMESH_HTTP" "$HAPROXY_HTTP" "$NGINX_HTTP"; do
+         "$HTTP_BACKEND" "$TCPMESH_HTTP" "$HAPROXY_HTTP" "$NGINX_HTTP" "$TCPMESH_ADMIN" \
+         "$MD5_PORT_2" "$MD5_PORT_3" "$TCPMESH_MD5_CLUSTER" "$HAPROXY_MD5_CLUSTER" "$HAPROXY_STATS"; do
   port_free "$p" || die "port $p is in use: stop what listens there (ports 20000-20999 are the suite's)"
 done
 

@@ -79,6 +79,11 @@ wait_port() {
 # port_free PORT: true when nothing listens on 127.0.0.1:PORT.
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# http_get PORT PATH: an HTTP/1.0 GET of 127.0.0.1:PORT/PATH, headers and body (empty when nothing answers in 5 s).
+http_get() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3 && timeout 5 cat <&3) 2>/dev/null || true
+}
+
 # ensure_packages: installs the peers from Debian's packages when missing (needs root).
 ensure_packages() {
   local missing=()

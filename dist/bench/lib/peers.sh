@@ -15,6 +15,14 @@ SOCAT_MD5=20130
 # Scenario 7: an HTTP backend (nginx serving a 1.4 KB page) and each proxy's port in front of it
 HTTP_BACKEND=20301
 TCPMESH_HTTP=20300; HAPROXY_HTTP=20310; NGINX_HTTP=20320
+# Scenario 9: two more md5-service nodes (three with MD5_PORT), tcpmesh's discovery:md5 app and HAProxy's
+# leastconn backend over the three, and HAProxy's stats page (its per-server counts)
+MD5_PORT_2=20102;   MD5_PORT_3=20103
+TCPMESH_MD5_CLUSTER=20400; HAPROXY_MD5_CLUSTER=20410; HAPROXY_STATS=20910
+
+# md5_cluster: true when scenario 9 runs on tcpmesh's own backends; only then are its two extra nodes, the
+# proxy's md5-cluster app and HAProxy's md5cluster backend there (the other scenarios keep one static target).
+md5_cluster() { [ "$BACKENDS" = tcpmesh ] && [[ " $ONLY " == *" 9 "* ]]; }
 
 start_zookeeper() {
   mkdir -p "$BENCH_TMP/zk"
@@ -38,20 +46,40 @@ start_backends() {
   fi
   wait_port "$MD5_PORT" 60 md5-backend
   wait_port "$ECHO_PORT" 60 echo-backend
+  if md5_cluster; then start_md5_cluster_nodes; fi
 }
 
+# Scenario 9's two more md5-service nodes, on the backend cores like the first; started once the first two
+# backends listen, so that four JVMs starting at once on the same cores do not slow those down.
+start_md5_cluster_nodes() {
+  start_bg md5-backend-2 "$BENCH_TMP/md5-backend-2.log" "$BACKEND_CPUS" \
+    "$BIN/md5-service" --port "$MD5_PORT_2" --zk "127.0.0.1:$ZK_PORT" --id bench-md5-2
+  start_bg md5-backend-3 "$BENCH_TMP/md5-backend-3.log" "$BACKEND_CPUS" \
+    "$BIN/md5-service" --port "$MD5_PORT_3" --zk "127.0.0.1:$ZK_PORT" --id bench-md5-3
+  wait_port "$MD5_PORT_2" 60 md5-backend-2
+  wait_port "$MD5_PORT_3" 60 md5-backend-3
+}
+
+# Scenario 9's app is the md5 app of the cluster's own configuration (dist/conf/proxy.json) on its own port.
 start_tcpmesh_proxy() {
+  local cluster_app=""
+  if md5_cluster; then
+    cluster_app=",
+  {\"Name\":\"md5-cluster\",\"Ports\":[$TCPMESH_MD5_CLUSTER],\"Targets\":[\"discovery:md5\"],\"Balancing\":\"least-connections\",
+   \"ConnectTimeout\":\"1s\",\"IdleTimeout\":\"5m\",\"ResponseTimeout\":\"2s\",\"RetryOnNoResponse\":true}"
+  fi
   cat >"$BENCH_TMP/proxy.json" <<JSON
 {"Apps":[
   {"Name":"md5","Ports":[$TCPMESH_MD5],"Targets":["127.0.0.1:$MD5_PORT"]},
   {"Name":"echo","Ports":[$TCPMESH_ECHO],"Targets":["127.0.0.1:$ECHO_PORT"]},
-  {"Name":"http","Ports":[$TCPMESH_HTTP],"Targets":["127.0.0.1:$HTTP_BACKEND"]}
+  {"Name":"http","Ports":[$TCPMESH_HTTP],"Targets":["127.0.0.1:$HTTP_BACKEND"]}$cluster_app
 ]}
 JSON
   start_bg tcpmesh "$BENCH_TMP/tcpmesh-proxy.log" "$PROXY_CPUS" \
     "$BIN/proxy" --config "$BENCH_TMP/proxy.json" --zk "127.0.0.1:$ZK_PORT" --admin-port "$TCPMESH_ADMIN"
   wait_port "$TCPMESH_MD5" 60 tcpmesh-proxy
   wait_port "$TCPMESH_ECHO" 60 tcpmesh-proxy
+  if md5_cluster; then wait_port "$TCPMESH_MD5_CLUSTER" 60 tcpmesh-proxy; fi
 }
 
 write_haproxy_config() {
@@ -80,6 +108,23 @@ backend echo
 backend http
     server http 127.0.0.1:$HTTP_BACKEND
 CFG
+  md5_cluster || return 0
+  # scenario 9: the same three md5 nodes, fewest connections first; the stats page gives each server's count
+  cat >>"$BENCH_TMP/haproxy.cfg" <<CFG
+frontend md5cluster_in
+    bind 127.0.0.1:$HAPROXY_MD5_CLUSTER
+    default_backend md5cluster
+backend md5cluster
+    balance leastconn
+    server md5-$MD5_PORT 127.0.0.1:$MD5_PORT
+    server md5-$MD5_PORT_2 127.0.0.1:$MD5_PORT_2
+    server md5-$MD5_PORT_3 127.0.0.1:$MD5_PORT_3
+listen stats
+    mode http
+    bind 127.0.0.1:$HAPROXY_STATS
+    stats enable
+    stats uri /
+CFG
 }
 
 start_haproxy() {
@@ -88,6 +133,7 @@ start_haproxy() {
   start_bg haproxy "$BENCH_TMP/haproxy.log" "$PROXY_CPUS" haproxy -db -f "$BENCH_TMP/haproxy.cfg"
   wait_port "$HAPROXY_MD5" 30 haproxy
   wait_port "$HAPROXY_ECHO" 30 haproxy
+  if md5_cluster; then wait_port "$HAPROXY_MD5_CLUSTER" 30 haproxy; fi
 }
 
 write_nginx_config() {
@@ -165,7 +211,8 @@ start_socat_md5() {
   wait_port "$SOCAT_MD5" 30 socat-md5
 }
 
-# front_port PEER KIND: the port where PEER (direct, tcpmesh, haproxy, nginx, socat) serves KIND (md5, echo).
+# front_port PEER KIND: the port where PEER (direct, tcpmesh, haproxy, nginx, socat) serves KIND (md5, echo,
+# http, md5cluster: scenario 9's three md5 nodes, direct being the first of them alone).
 front_port() {
   case "$1/$2" in
     direct/md5) echo "$MD5_PORT" ;;       direct/echo) echo "$ECHO_PORT" ;;
@@ -176,6 +223,8 @@ front_port() {
     socat/md5) echo "$SOCAT_MD5" ;;
     direct/http) echo "$HTTP_BACKEND" ;;  tcpmesh/http) echo "$TCPMESH_HTTP" ;;
     haproxy/http) echo "$HAPROXY_HTTP" ;; nginx/http) echo "$NGINX_HTTP" ;;
+    direct/md5cluster) echo "$MD5_PORT" ;; tcpmesh/md5cluster) echo "$TCPMESH_MD5_CLUSTER" ;;
+    haproxy/md5cluster) echo "$HAPROXY_MD5_CLUSTER" ;;
     *) die "no port for $1/$2" ;;
   esac
 }

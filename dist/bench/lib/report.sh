@@ -12,6 +12,12 @@ worst() {
   awk -F'\t' -v s="$1" -v p="$2" -v m="$3" '$1 == s && $2 == p && $3 == m && $4 != "" { if (!n++ || $4 + 0 > v + 0) v = $4 } END { if (n) print v }' "$RESULTS"
 }
 
+# rounds_of SCENARIO PEER METRIC: every recorded figure, in round order, separated by ", " (or "–").
+rounds_of() {
+  awk -F'\t' -v s="$1" -v p="$2" -v m="$3" '$1 == s && $2 == p && $3 == m && $4 != "" { printf "%s%s", (n++ ? ", " : ""), $4 }
+    END { if (!n) printf "–" }' "$RESULTS"
+}
+
 # ratio A B: A / B to two decimals, or "n/a".
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
 
@@ -137,6 +143,19 @@ write_report() {
     echo "| without (\`TCPMESH_CDS=off\`) | $(value 8 tcpmesh-no-cds seconds) | $(value 8 tcpmesh-no-cds cpu-s) | $(value 8 tcpmesh-no-cds load) |"
     echo "| making the archive (\`bin/tcpmesh-cds\`, once per build of the jars) | $(value 8 archive seconds) | | |"
     echo
+    echo "## 9. The real topology: discovery:md5 over 3 md5 nodes, least-connections, a new connection per request ($S2_CONNECTIONS in flight, closed loop)"
+    echo
+    [ -z "${S9_NOTE:-}" ] || { echo "Scenario 9 $S9_NOTE."; echo; }
+    table 9 "direct tcpmesh haproxy" "req/s p99"
+    echo
+    echo "The cluster's own proxy configuration: tcpmesh's app \`md5-cluster\` is the md5 app of \`dist/conf/proxy.json\`"
+    echo "(\`discovery:md5\`, \`least-connections\`, \`ConnectTimeout\` 1s, \`IdleTimeout\` 5m, \`ResponseTimeout\` 2s, \`RetryOnNoResponse\`)"
+    echo "in front of three md5-service nodes that registered themselves in ZooKeeper (ports $MD5_PORT, $MD5_PORT_2, $MD5_PORT_3), a new"
+    echo "connection per 64-byte md5 request (scenario 2's load), against HAProxy \`balance leastconn\` over the same three servers."
+    echo "All three nodes share the backend cores (\`taskset -c ${BACKEND_CPUS:-(none)}\`), so three nodes do not get three times the CPU;"
+    echo "\"direct\" is the node on $MD5_PORT alone, a reference. p99 in ms. Connections each node ($MD5_PORT/$MD5_PORT_2/$MD5_PORT_3) got"
+    echo "in the measurement, from the proxy's own counters (per round): tcpmesh $(rounds_of 9 tcpmesh split); HAProxy $(rounds_of 9 haproxy split)."
+    echo
     echo "## Goals of issue 18 (tcpmesh / HAProxy, one core each)"
     echo
     echo "| goal | result (ratio) |"
@@ -148,6 +167,7 @@ write_report() {
     target_line "6: connection rate ≥ 1.10" "$(value 6 tcpmesh conn/s)" ">=" "$(value 6 haproxy conn/s)" 1.10
     target_line "7: HTTP keep-alive ≥ 1.10" "$(value 7ka tcpmesh req/s)" ">=" "$(value 7ka haproxy req/s)" 1.10
     target_line "7: HTTP Connection: close ≥ 1.10" "$(value 7close tcpmesh req/s)" ">=" "$(value 7close haproxy req/s)" 1.10
+    target_line "9: md5 per connection over 3 discovered nodes, least-connections ≥ 1.10" "$(value 9 tcpmesh req/s)" ">=" "$(value 9 haproxy req/s)" 1.10
     target_line "1: md5-service alone ≥ 0.95 × md5sum" "$(value 1 direct-alone MB/s)" ">=" "$(value 1 md5sum MB/s)" 0.95
     echo
     echo "Start-up goal: ≤ 8 s for the whole cluster on a quiet machine: $(awk -v v="$(value 8 tcpmesh seconds)" 'BEGIN { if (v == "") print "not measured"; else if (v <= 8) printf "met (%.1f s)", v; else printf "missed (%.1f s)", v }')."
@@ -172,7 +192,9 @@ write_report() {
     echo
     echo "Configs (generated into a temporary directory): HAProxy \`mode tcp\`, \`nbthread $PROXY_THREADS\`, one server per"
     echo "backend; nginx \`stream\` with \`worker_processes $PROXY_THREADS\` and \`proxy_half_close on\` for MD5; tcpmesh proxy"
-    echo "\`--config\` with static targets (fly.io format). The configs are copied below."
+    echo "\`--config\` with static targets (fly.io format). When scenario 9 runs, tcpmesh also has the app \`md5-cluster\`"
+    echo "(\`discovery:md5\`, the cluster's md5 app) and HAProxy the frontend \`md5cluster_in\`, the backend \`md5cluster\`"
+    echo "(\`balance leastconn\`, three servers) and a stats page (\`listen stats\`, read for the per-node counts). The configs are copied below."
     echo
     for f in "$BENCH_TMP/proxy.json" "$BENCH_TMP/haproxy.cfg" "$BENCH_TMP/nginx/nginx.conf"; do
       [ -f "$f" ] || continue

@@ -274,3 +274,78 @@ startup_round() {
   fi
   "$DIST/stop-cluster.sh" --run-dir "$dir" >/dev/null 2>&1 || true
 }
+
+# 9. The real topology, as the cluster is configured (the md5 app of dist/conf/proxy.json): discovery:md5 over
+# three md5-service nodes registered in ZooKeeper, least-connections, a new connection per 64-byte request
+# (scenario 2's load); HAProxy leastconn over the same three servers; direct (the first node alone) as a
+# reference. Waits (at most 30 s) until tcpmesh has discovered all three, warms the two new nodes up, and
+# records how many connections each node got in each measurement, from the proxy's own counters.
+scenario_9() {
+  local peer before after split deadline
+  if ! md5_cluster; then
+    S9_NOTE="skipped: it needs tcpmesh's md5-service nodes (not --backends socat)"
+    log "scenario 9: $S9_NOTE"
+    return 0
+  fi
+  if peer_up tcpmesh; then
+    deadline=$((SECONDS + 30))
+    while [ "$(cluster_targets_up)" -lt 3 ]; do
+      if [ $SECONDS -ge $deadline ]; then
+        S9_NOTE="failed: within 30 s the tcpmesh proxy had $(cluster_targets_up) of the 3 md5 nodes in rotation (see $TCPMESH_ADMIN/metrics)"
+        log "scenario 9 $S9_NOTE"
+        return 0
+      fi
+      sleep 0.5
+    done
+    log "scenario 9: the tcpmesh proxy has all 3 md5 nodes in rotation (discovery:md5)"
+  fi
+  for peer in tcpmesh haproxy; do
+    peer_up "$peer" || continue
+    log "warm-up: md5cluster through $peer"
+    pinned "$LOAD_CPUS" "$BIN/load" -q --mode md5 -c 8 -d "$WARMUP" "127.0.0.1:$(front_port "$peer" md5cluster)" >/dev/null 2>&1 || true
+  done
+  for peer in $(rounds direct tcpmesh haproxy); do
+    peer_up "$peer" || continue
+    before="$(cluster_connections "$peer")"
+    load_run 9 "$peer" md5cluster --mode md5 --size 64 -c "$S2_CONNECTIONS" -d "$DURATION" || continue
+    record 9 "$peer" req/s "$(json_num "$LAST_JSON" requestsPerSecond)"
+    record 9 "$peer" p99 "$(json_num "$LAST_JSON" p99)"
+    [ "$peer" = direct ] && continue
+    after="$(cluster_connections "$peer")"
+    split="$(awk -v b="$before" -v a="$after" 'BEGIN { n = split(b, x, " "); split(a, y, " ")
+      for (i = 1; i <= n; i++) printf "%s%d", (i > 1 ? "/" : ""), y[i] - x[i] }')"
+    record 9 "$peer" split "$split"
+    log "scenario 9, $peer: connections per node ($MD5_PORT/$MD5_PORT_2/$MD5_PORT_3): $split"
+    [[ "/$split/" == */0/* ]] && log "scenario 9, $peer: a node got no connection ($split)"
+  done
+  return 0
+}
+
+# cluster_targets_up: how many of the three md5 nodes the tcpmesh proxy's md5-cluster app has in rotation.
+cluster_targets_up() {
+  local page port n=0
+  page="$(http_get "$TCPMESH_ADMIN" /metrics)"
+  for port in "$MD5_PORT" "$MD5_PORT_2" "$MD5_PORT_3"; do
+    grep -qF "tcpmesh_proxy_target_up{app=\"md5-cluster\",target=\"127.0.0.1:$port\"} 1" <<<"$page" && n=$((n + 1))
+  done
+  echo "$n"
+}
+
+# cluster_connections PEER: the connections PEER has made to each of the three md5 nodes so far, "N1 N2 N3"
+# (tcpmesh: its /metrics; HAProxy: the stot column of its stats CSV).
+cluster_connections() {
+  local page port
+  case "$1" in
+    tcpmesh) page="$(http_get "$TCPMESH_ADMIN" /metrics)" ;;
+    haproxy) page="$(http_get "$HAPROXY_STATS" '/;csv')" ;;
+    *) return 0 ;;
+  esac
+  for port in "$MD5_PORT" "$MD5_PORT_2" "$MD5_PORT_3"; do
+    if [ "$1" = tcpmesh ]; then
+      awk -v t="tcpmesh_proxy_target_connections_total{app=\"md5-cluster\",target=\"127.0.0.1:$port\"}" \
+        '$1 == t { v = $2 } END { printf "%d ", v }' <<<"$page"
+    else
+      awk -F, -v s="md5-$port" '$1 == "md5cluster" && $2 == s { v = $8 } END { printf "%d ", v }' <<<"$page"
+    fi
+  done
+}

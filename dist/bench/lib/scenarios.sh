@@ -15,6 +15,25 @@ record() {
 # Peers whose processes are up: a scenario skips (and the report says so) the ones that are not.
 peer_up() { [[ " $PEERS_UP " == *" $1 "* ]]; }
 
+# The proxy's own CPU time per request ("cpu-us", microseconds of user + system time of the proxy's
+# process and its children, over the measurement, divided by the requests answered): per core, it tells
+# the proxies apart even when the load tester or the backends bound the rate. Read from /proc.
+CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+peer_pid() { case "$1" in tcpmesh|haproxy|nginx) bg_pid "$1" ;; esac; }
+cpu_ticks() { # PID: utime + stime of PID and its children (nginx's workers), in clock ticks; empty without PID
+  local p t=0
+  [ -n "$1" ] || return 0
+  for p in "$1" $(pgrep -P "$1" 2>/dev/null); do
+    t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$t"
+}
+# record_cpu SCENARIO PEER TICKS-BEFORE TICKS-AFTER REQUESTS
+record_cpu() {
+  [ -n "$3" ] && [ -n "$4" ] && [ -n "$5" ] && [ "$5" != 0 ] || return 0
+  record "$1" "$2" cpu-us "$(awk -v d=$(($4 - $3)) -v hz="$CLK_TCK" -v n="$5" 'BEGIN { printf "%.2f", d / hz * 1e6 / n }')"
+}
+
 # load_run SCENARIO PEER KIND [LOAD OPTIONS...]: runs dist/bin/load on the load cores against PEER's KIND port,
 # writes its JSON report, and records its exit code. Sets LAST_JSON.
 load_run() {
@@ -25,10 +44,18 @@ load_run() {
   local cmd=("$BIN/load" "$@" -q --json "$json" "127.0.0.1:$port")
   printf 'scenario %s, %s: %s%s\n' "$scenario" "$peer" "${LOAD_CPUS:+taskset -c $LOAD_CPUS }" "dist/bin/load $* 127.0.0.1:$port" >>"$COMMANDS"
   log "scenario $scenario, $peer: load $* 127.0.0.1:$port"
+  local pid c0
+  pid="$(peer_pid "$peer")"
+  c0="$(cpu_ticks "$pid")"
   set +e
   pinned "$LOAD_CPUS" "${cmd[@]}" >"$BENCH_TMP/s$scenario-$peer.txt" 2>"$BENCH_TMP/s$scenario-$peer.err"
   code=$?
   set -e
+  # the summary's "requests" (the settings hold one too, 0 without --requests): the largest
+  if [ -s "$json" ]; then
+    record_cpu "$scenario" "$peer" "$c0" "$(cpu_ticks "$pid")" \
+      "$(grep '"requests" :' "$json" | sed -E 's/.*: *([0-9]+).*/\1/' | sort -g | tail -1)"
+  fi
   LAST_JSON="$json"
   record "$scenario" "$peer" exit "$code"
   if [ ! -s "$json" ]; then
@@ -195,7 +222,11 @@ wrk_run() {
   printf 'scenario %s (%s), %s: %swrk -t1 -c50 -d%s --latency %s http://127.0.0.1:%s/page.html\n' "$scenario" "$label" "$peer" \
     "${LOAD_CPUS:+taskset -c $LOAD_CPUS }" "$DURATION" "$*" "$port" >>"$COMMANDS"
   log "scenario $scenario ($label), $peer: wrk -t1 -c50 $* :$port"
+  local pid c0
+  pid="$(peer_pid "$peer")"
+  c0="$(cpu_ticks "$pid")"
   pinned "$LOAD_CPUS" wrk -t1 -c50 -d"$DURATION" --latency "$@" "http://127.0.0.1:$port/page.html" >"$out" 2>&1 || true
+  record_cpu "$scenario$label" "$peer" "$c0" "$(cpu_ticks "$pid")" "$(awk '/ requests in / { print $1 }' "$out")"
   rps="$(awk '/^Requests\/sec:/ { print $2 }' "$out")"
   p50="$(awk '$1 == "50%" { print $2 }' "$out" | wrk_ms)"
   p99="$(awk '$1 == "99%" { print $2 }' "$out" | wrk_ms)"

@@ -143,7 +143,9 @@ final class ProxyConnection {
                 continue;
             }
             // the backend's sessionOpened waits for this lock, so it always finds `connecting` set
+            AtomicBoolean established = new AtomicBoolean();
             ConnectFuture f = core.connector().connect(address, (s, fut) -> {
+                established.set(true); // the session exists: the TCP connection is made
                 s.setAttribute(PAIR, this);
                 s.setAttribute(FUTURE, fut);
                 s.setAttribute(ProxyProcessors.SAME_AS, client);
@@ -152,9 +154,11 @@ final class ProxyConnection {
             connecting = f;
             connectingTarget = t;
             // not f.cancel(): a cancel that races the connect's completion in MINA's connector can leave its
-            // select loop spinning; an abandoned attempt that connects later is closed by backendOpened
-            ScheduledFuture<?> timeout = core.timer().schedule(() -> attemptFailed(f, t, DownReason.noAnswer(config.connectTimeout())),
-                    config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            // select loop spinning; an abandoned attempt that connects later is closed by backendOpened.
+            // A connection made within connect() (EagerConnector: loopback, almost always) needs no timer.
+            ScheduledFuture<?> timeout = established.get() || f.isDone() ? null
+                    : core.timer().schedule(() -> attemptFailed(f, t, DownReason.noAnswer(config.connectTimeout())),
+                            config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
             f.addListener(done -> connectDone((ConnectFuture) done, t, timeout));
             return;
         }
@@ -167,7 +171,9 @@ final class ProxyConnection {
     }
 
     private void connectDone(ConnectFuture f, Target t, ScheduledFuture<?> timeout) {
-        timeout.cancel(false);
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
         if (f.isConnected()) {
             return; // backendOpened took it, on the backend's I/O thread
         }

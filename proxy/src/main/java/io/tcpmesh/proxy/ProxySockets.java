@@ -1,6 +1,7 @@
 package io.tcpmesh.proxy;
 
 import io.tcpmesh.coordination.DaemonThreads;
+import io.tcpmesh.coordination.server.SmallSessionData;
 import org.apache.mina.core.service.IoHandler;
 import org.apache.mina.core.service.IoService;
 import org.apache.mina.core.session.IoSession;
@@ -32,12 +33,14 @@ final class ProxySockets implements AutoCloseable {
         // one per core the JVM may use: a second thread on one core only adds context switches
         this.processors = new ProxyProcessors(Math.max(1, Runtime.getRuntime().availableProcessors()));
         this.acceptor = new NioSocketAcceptor(processors);
+        acceptor.setSessionDataStructureFactory(new SmallSessionData()); // attributes read on every message
         acceptor.setReuseAddress(true);
         acceptor.setBacklog(1024);
         acceptor.setCloseOnDeactivation(false);
         acceptor.getSessionConfig().setTcpNoDelay(true);
         acceptor.getSessionConfig().setMaxReadBufferSize(maxReadPerEvent());
         this.connector = new EagerConnector(processors);
+        connector.setSessionDataStructureFactory(new SmallSessionData());
         connector.getSessionConfig().setTcpNoDelay(true);
         connector.getSessionConfig().setMaxReadBufferSize(maxReadPerEvent());
         connector.setConnectTimeoutMillis(60_000); // until the first configuration: see abandonedConnectsAfter

@@ -109,7 +109,8 @@ public final class SmallSessionData implements IoSessionDataStructureFactory {
             if (v != null || defaultValue == null) {
                 return v;
             }
-            return setAttributeIfAbsent(session, key, defaultValue) == null ? defaultValue : get(key);
+            Object raced = setAttributeIfAbsent(session, key, defaultValue); // another thread's value, if it won
+            return raced == null ? defaultValue : raced;
         }
 
         @Override

@@ -63,6 +63,16 @@ class ProxyTlsIT {
                 "Tls": {"Certificate": "%s", "Key": "%s"%s}""".formatted(certs.serverChain(), certs.serverKey(), more);
     }
 
+    /** A proxy with one app, {@code name}, terminating TLS ({@code moreTls}: more keys of its "Tls") in front of {@code target}. */
+    private RunningService tlsApp(String name, String target, String moreTls) throws Exception {
+        return proxy("""
+                {"Name": "%s", "Ports": [0], "Targets": ["%s"], %s}""".formatted(name, target, tls(moreTls)));
+    }
+
+    private static int port(RunningService running, String app) {
+        return ProxyFixture.server(running).ports(app).get(0);
+    }
+
     private RunningService proxy(String apps) throws Exception {
         return ProxyFixture.start(zk, ProxyFixture.write(dir, "{\"Apps\": [" + apps + "]}"));
     }
@@ -123,9 +133,8 @@ class ProxyTlsIT {
     @Test
     void tlsEchoThroughTheProxyIsCountedOnStatsAndMetrics() throws Exception {
         try (TestBackend echo = new TestBackend(TestBackend.Mode.ECHO)) {
-            RunningService running = proxy("""
-                    {"Name": "echo", "Ports": [0], "Targets": ["%s"], %s}""".formatted(echo.target(), tls("")));
-            int port = ProxyFixture.server(running).ports("echo").get(0);
+            RunningService running = tlsApp("echo", echo.target(), "");
+            int port = port(running, "echo");
             try (SSLSocket s = connect(verifying(), port)) {
                 s.getOutputStream().write("hello over TLS\n".getBytes(StandardCharsets.US_ASCII));
                 assertThat(new String(s.getInputStream().readNBytes(15), StandardCharsets.US_ASCII)).isEqualTo("hello over TLS\n");
@@ -145,9 +154,8 @@ class ProxyTlsIT {
     @Test
     void socatHalfCloseOverTlsGetsTheDigestFromAPlaintextTarget() throws Exception {
         try (TestBackend md5 = new TestBackend(TestBackend.Mode.MD5)) {
-            RunningService running = proxy("""
-                    {"Name": "md5", "Ports": [0], "Targets": ["%s"], %s}""".formatted(md5.target(), tls("")));
-            int port = ProxyFixture.server(running).ports("md5").get(0);
+            RunningService running = tlsApp("md5", md5.target(), "");
+            int port = port(running, "md5");
             assertThat(socat(port)).isEqualTo(DIGEST);
             Timing.await("the pair closed", Duration.ofSeconds(10), () -> ProxyFixture.server(running).activeConnections() == 0);
         }
@@ -156,9 +164,8 @@ class ProxyTlsIT {
     @Test
     void jdkTls13HalfCloseGetsTheDigestAndTheProxysCloseNotify() throws Exception {
         try (TestBackend md5 = new TestBackend(TestBackend.Mode.MD5)) {
-            RunningService running = proxy("""
-                    {"Name": "md5", "Ports": [0], "Targets": ["%s"], %s}""".formatted(md5.target(), tls("")));
-            int port = ProxyFixture.server(running).ports("md5").get(0);
+            RunningService running = tlsApp("md5", md5.target(), "");
+            int port = port(running, "md5");
             for (int i = 0; i < 5; i++) {
                 try (SSLSocket s = connect(verifying(), port)) {
                     s.getOutputStream().write("Hello, MD5 server!".getBytes(StandardCharsets.US_ASCII));
@@ -183,9 +190,8 @@ class ProxyTlsIT {
                     return "failed: " + e;
                 }
             });
-            RunningService running = proxy("""
-                    {"Name": "talker", "Ports": [0], "Targets": ["127.0.0.1:%d"], %s}""".formatted(backend.getLocalPort(), tls("")));
-            int port = ProxyFixture.server(running).ports("talker").get(0);
+            RunningService running = tlsApp("talker", "127.0.0.1:" + backend.getLocalPort(), "");
+            int port = port(running, "talker");
             Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-quiet", "-ign_eof")
                     .redirectErrorStream(true).start();
             try (OutputStream in = p.getOutputStream()) {
@@ -202,9 +208,8 @@ class ProxyTlsIT {
     @Test
     void opensslVerifiesTheProxysCertificateAndEchoes() throws Exception {
         try (TestBackend echo = new TestBackend(TestBackend.Mode.ECHO)) {
-            RunningService running = proxy("""
-                    {"Name": "echo", "Ports": [0], "Targets": ["%s"], %s}""".formatted(echo.target(), tls("")));
-            int port = ProxyFixture.server(running).ports("echo").get(0);
+            RunningService running = tlsApp("echo", echo.target(), "");
+            int port = port(running, "echo");
             Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername", "localhost",
                     "-verify_hostname", "localhost", "-CAfile", certs.ca().toString(), "-verify_return_error", "-quiet")
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -222,10 +227,8 @@ class ProxyTlsIT {
     @Test
     void mutualTlsRefusesAClientWithoutATrustedCertificate() throws Exception {
         try (TestBackend echo = new TestBackend(TestBackend.Mode.ECHO)) {
-            RunningService running = proxy("""
-                    {"Name": "echo", "Ports": [0], "Targets": ["%s"], %s}""".formatted(echo.target(),
-                    tls(", \"ClientCa\": \"" + certs.ca() + "\"")));
-            int port = ProxyFixture.server(running).ports("echo").get(0);
+            RunningService running = tlsApp("echo", echo.target(), ", \"ClientCa\": \"" + certs.ca() + "\"");
+            int port = port(running, "echo");
             assertThatThrownBy(() -> {
                 try (SSLSocket s = connect(verifying(), port)) {
                     s.getOutputStream().write("x".getBytes(StandardCharsets.US_ASCII));
@@ -255,9 +258,8 @@ class ProxyTlsIT {
     @Test
     void plaintextClientOnATlsPortIsClosedWithoutReachingTheTarget() throws Exception {
         try (TestBackend md5 = new TestBackend(TestBackend.Mode.MD5)) {
-            RunningService running = proxy("""
-                    {"Name": "md5", "Ports": [0], "Targets": ["%s"], %s}""".formatted(md5.target(), tls("")));
-            int port = ProxyFixture.server(running).ports("md5").get(0);
+            RunningService running = tlsApp("md5", md5.target(), "");
+            int port = port(running, "md5");
             try (Socket s = ProxyFixture.connect(port)) {
                 s.getOutputStream().write("Hello, MD5 server!".getBytes(StandardCharsets.US_ASCII));
                 s.shutdownOutput();
@@ -277,9 +279,8 @@ class ProxyTlsIT {
     @Test
     void silentAndHalfHelloClientsAreClosedAtTheDeadlineWhileAnotherIsServed() throws Exception {
         try (TestBackend echo = new TestBackend(TestBackend.Mode.ECHO)) {
-            RunningService running = proxy("""
-                    {"Name": "echo", "Ports": [0], "Targets": ["%s"], %s}""".formatted(echo.target(), tls(", \"HandshakeTimeout\": \"1s\"")));
-            int port = ProxyFixture.server(running).ports("echo").get(0);
+            RunningService running = tlsApp("echo", echo.target(), ", \"HandshakeTimeout\": \"1s\"");
+            int port = port(running, "echo");
             long begun = System.nanoTime();
             try (Socket silent = ProxyFixture.connect(port); Socket half = ProxyFixture.connect(port)) {
                 // the first bytes of a TLS record header and a ClientHello that never completes
@@ -330,7 +331,7 @@ class ProxyTlsIT {
             RunningService running = proxy("""
                     {"Name": "md5", "Ports": [0], "Targets": ["127.0.0.1:%d"], "TargetTls": {"Ca": "%s"}}""".formatted(
                     md5.port(), certs.otherCa()));
-            assertThat(ProxyFixture.request(ProxyFixture.server(running).ports("md5").get(0), "Hello, MD5 server!")).isEmpty();
+            assertThat(ProxyFixture.request(port(running, "md5"), "Hello, MD5 server!")).isEmpty();
             Timing.await("the certificate failure counted", Duration.ofSeconds(10),
                     () -> tlsStats(running, "md5", TlsAppStats.TARGETS).failed().get("certificate") == 1);
         }
@@ -347,7 +348,7 @@ class ProxyTlsIT {
                     {"Name": "echo", "Ports": [0], "Targets": ["%s"], "Tls": {"Certificate": "live.pem", "Key": "live.key"}}"""
                     .formatted(echo.target());
             RunningService running = proxy(app);
-            int port = ProxyFixture.server(running).ports("echo").get(0);
+            int port = port(running, "echo");
             TlsClient anything = TlsClient.of(TlsClientConfig.trustingEverything(), "test", System.err);
             try (SSLSocket open = connect(anything, port)) {
                 BigInteger before = serial(open);
@@ -370,9 +371,8 @@ class ProxyTlsIT {
     @Test
     void aReloadWithABadKeyIsRejectedNamingTheFileAndTheRunningCertificateStays() throws Exception {
         try (TestBackend echo = new TestBackend(TestBackend.Mode.ECHO)) {
-            RunningService running = proxy("""
-                    {"Name": "echo", "Ports": [0], "Targets": ["%s"], %s}""".formatted(echo.target(), tls("")));
-            int port = ProxyFixture.server(running).ports("echo").get(0);
+            RunningService running = tlsApp("echo", echo.target(), "");
+            int port = port(running, "echo");
             // the client key does not belong to the server certificate
             ProxyFixture.write(dir, """
                     {"Apps": [{"Name": "echo", "Ports": [%d], "Targets": ["%s"],

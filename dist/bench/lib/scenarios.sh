@@ -248,15 +248,13 @@ wrk_ms() {
 # nginx, keep-alive ("ka") and a new connection per request ("close", as HTTP/1.0 clients and health checkers).
 scenario_7() {
   local peer
-  port_open_quiet "$HTTP_BACKEND" || { log "scenario 7 needs the nginx HTTP backend: skipped"; return 0; }
+  ! port_free "$HTTP_BACKEND" || { log "scenario 7 needs the nginx HTTP backend: skipped"; return 0; }
   for peer in $(rounds direct tcpmesh haproxy nginx); do
     peer_up "$peer" || continue
     wrk_run 7 "$peer" ka
     wrk_run 7 "$peer" close -H 'Connection: close'
   done
 }
-
-port_open_quiet() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # 8. Start-up: dist/start-cluster.sh (ZooKeeper and all ten processes) until every service is registered in
 # ZooKeeper, on its own port offset and run folder; stopped after each round. Seconds, and the CPU seconds
